@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
 /** Characters allowed in ids, chosen so that an id can be one NATS subject token. */
-const ID_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9_.:-]{0,127}$/;
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 const idSchema = (what: string) =>
   z.string().regex(ID_PATTERN, {
-    message: `invalid ${what}; expected 1-128 characters of letters, digits, "_", "-", "." or ":", not starting with "." or ":"`,
+    message: `invalid ${what}; expected 1-128 letters, digits, "_" or "-"`,
   });
 
 /** Order id as the merchant assigned it; a string even when the source used a 64-bit number. */

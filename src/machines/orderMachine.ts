@@ -1,0 +1,190 @@
+import { setup, enqueueActions } from 'xstate';
+import type { Order } from '../domain/order.ts';
+import type { ShipmentStep } from '../transport/messages.ts';
+import type { OrderEffect } from './orderEffects.ts';
+import {
+  allocationAnswered,
+  cancelQuantities,
+  emptyContext,
+  holdOrder,
+  placeOrder,
+  refreshStatus,
+  rejectInvalid,
+  releaseHold,
+  shipmentProgressed,
+  sourceNeeded,
+  workRejected,
+  type Sourcer,
+  type Step,
+} from './orderLogic.ts';
+import { deriveStatus, isOpen, totals, type OrderContext } from './orderState.ts';
+
+/** Events an order actor accepts; names follow the NATS command verbs. */
+export type OrderEvent =
+  | { type: 'order.placed'; order: Order; at: string }
+  | { type: 'order.invalid'; reason: string; at: string }
+  | { type: 'allocation.answered'; allocationId: string; accepted: boolean; code?: string; reason?: string; at: string }
+  | { type: 'work.rejected'; allocationId: string; code: string; reason: string; at: string }
+  | { type: 'shipment.progress'; allocationId: string; step: ShipmentStep; carrier?: string; trackingNumber?: string; at: string }
+  | { type: 'order.cancel'; lines?: { sku: string; quantity: number }[]; reason: string; at: string }
+  | { type: 'order.hold'; reason: string; at: string }
+  | { type: 'order.release'; at: string }
+  | { type: 'stock.available'; at: string };
+
+/** What the order machine needs from outside: a sourcing decision over the current network view. */
+export interface OrderMachineDeps {
+  source: Sourcer;
+}
+
+/** Input of a new order actor. */
+export interface OrderInput {
+  orderId: string;
+}
+
+/**
+ * Builds the order lifecycle machine. It never touches the network or the disk: every side
+ * effect is emitted as an `OrderEffect` for the runtime to carry out.
+ */
+export function createOrderMachine(deps: OrderMachineDeps) {
+  const apply = (compute: (context: OrderContext, event: OrderEvent) => Step) =>
+    enqueueActions<OrderContext, OrderEvent, undefined, OrderEvent, never, never, never, never, OrderEffect>(({ context, event, enqueue }) => {
+      const step = refreshStatus(compute(context, event));
+      enqueue.assign(step.context);
+      for (const effect of step.effects) enqueue.emit(effect);
+    });
+
+  return setup({
+    types: {
+      context: {} as OrderContext,
+      events: {} as OrderEvent,
+      input: {} as OrderInput,
+      emitted: {} as OrderEffect,
+    },
+    guards: {
+      isRejected: ({ context }) => context.rejection !== undefined,
+      isOnHold: ({ context }) => context.holdReason !== undefined,
+      isAllCancelled: ({ context }) => deriveStatus(context) === 'cancelled',
+      isCompleted: ({ context }) => deriveStatus(context) === 'delivered',
+      isAwaitingNodes: ({ context }) => context.allocations.some((a) => a.status === 'requested'),
+      isWaitingForStock: ({ context }) => !context.allocations.some(isOpen) && totals(context).backordered > 0,
+    },
+  }).createMachine({
+    id: 'order',
+    context: ({ input }) => emptyContext(input.orderId),
+    initial: 'received',
+    states: {
+      received: {
+        on: {
+          'order.placed': {
+            target: 'validating',
+            actions: apply((context, event) => (event.type === 'order.placed' ? placeOrder(context, event.order, event.at) : noStep(context))),
+          },
+          'order.invalid': {
+            target: 'rejected',
+            actions: apply((context, event) => (event.type === 'order.invalid' ? rejectInvalid(context, event.reason, event.at) : noStep(context))),
+          },
+        },
+      },
+      validating: {
+        always: [{ guard: 'isRejected', target: 'rejected' }, { target: 'active' }],
+      },
+      active: {
+        initial: 'sourcing',
+        states: {
+          sourcing: {
+            entry: apply((context, event) => sourceNeeded(context, deps.source, eventTime(event))),
+            always: { target: 'routing' },
+          },
+          routing: {
+            always: [
+              { guard: 'isOnHold', target: '#order.onHold' },
+              { guard: 'isAllCancelled', target: '#order.cancelled' },
+              { guard: 'isCompleted', target: '#order.completed' },
+              { guard: 'isAwaitingNodes', target: 'allocating' },
+              { guard: 'isWaitingForStock', target: 'backordered' },
+              { target: 'fulfilling' },
+            ],
+          },
+          allocating: {},
+          fulfilling: {},
+          backordered: {
+            on: { 'stock.available': { target: 'sourcing' } },
+          },
+        },
+        on: {
+          'allocation.answered': {
+            target: '.routing',
+            actions: apply((context, event) => {
+              if (event.type !== 'allocation.answered') return noStep(context);
+              const answered = allocationAnswered(context, event.allocationId, event.accepted, event.at, event.code, event.reason);
+              return event.accepted ? answered : chain(answered, (next) => sourceNeeded(next, deps.source, event.at));
+            }),
+          },
+          'work.rejected': {
+            target: '.routing',
+            actions: apply((context, event) => {
+              if (event.type !== 'work.rejected') return noStep(context);
+              return chain(workRejected(context, event.allocationId, event.at, event.code, event.reason), (next) => sourceNeeded(next, deps.source, event.at));
+            }),
+          },
+          'shipment.progress': {
+            target: '.routing',
+            actions: apply((context, event) => (event.type === 'shipment.progress' ? shipmentProgressed(context, event) : noStep(context))),
+          },
+          'order.cancel': {
+            target: '.routing',
+            actions: apply((context, event) => (event.type === 'order.cancel' ? cancelOrRefuse(context, event, 'active') : noStep(context))),
+          },
+          'order.hold': {
+            target: '#order.onHold',
+            actions: apply((context, event) => (event.type === 'order.hold' ? holdOrder(context, event.reason, event.at) : noStep(context))),
+          },
+        },
+      },
+      onHold: {
+        on: {
+          'order.release': {
+            target: 'active',
+            actions: apply((context, event) => releaseHold(context, eventTime(event))),
+          },
+          'shipment.progress': {
+            actions: apply((context, event) => (event.type === 'shipment.progress' ? shipmentProgressed(context, event) : noStep(context))),
+          },
+          'order.cancel': {
+            target: 'active.routing',
+            actions: apply((context, event) =>
+              event.type === 'order.cancel' ? chain(cancelOrRefuse(context, event, 'onHold'), (next) => releaseHold(next, event.at)) : noStep(context),
+            ),
+          },
+        },
+      },
+      completed: { type: 'final' },
+      cancelled: { type: 'final' },
+      rejected: { type: 'final' },
+    },
+  });
+}
+
+/** The machine type, for actors and tests. */
+export type OrderMachine = ReturnType<typeof createOrderMachine>;
+
+function noStep(context: OrderContext): Step {
+  return { context, effects: [] };
+}
+
+function chain(first: Step, then: (context: OrderContext) => Step): Step {
+  const second = then(first.context);
+  return { context: second.context, effects: [...first.effects, ...second.effects] };
+}
+
+function eventTime(event: OrderEvent): string {
+  return 'at' in event ? event.at : new Date(0).toISOString();
+}
+
+function cancelOrRefuse(context: OrderContext, event: Extract<OrderEvent, { type: 'order.cancel' }>, state: string): Step {
+  const before = totals(context).cancelled;
+  const step = cancelQuantities(context, event.lines, event.reason, event.at);
+  if (totals(step.context).cancelled > before) return step;
+  const reason = `order ${context.orderId} has nothing left to cancel${event.lines === undefined ? '' : ' for the given SKUs'}: every quantity has shipped or was cancelled`;
+  return { context, effects: [{ type: 'commandRejected', command: 'order.cancel', state, reason }] };
+}

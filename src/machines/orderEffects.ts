@@ -1,3 +1,4 @@
+import type { Address } from '../domain/order.ts';
 import type { OrderStatus } from '../domain/status.ts';
 import type { AllocatedLine, ShipmentStep } from '../transport/messages.ts';
 
@@ -6,7 +7,7 @@ import type { AllocatedLine, ShipmentStep } from '../transport/messages.ts';
  * so it stays free of network and disk and can be replayed in tests.
  */
 export type OrderEffect =
-  | { type: 'reserve'; allocationId: string; nodeId: string; lines: AllocatedLine[] }
+  | { type: 'reserve'; allocationId: string; nodeId: string; lines: AllocatedLine[]; shipTo: Address; placedAt: string }
   | { type: 'release'; allocationId: string; nodeId: string; lines: AllocatedLine[]; reason: string }
   | { type: 'status'; status: OrderStatus; previous: OrderStatus | undefined; reason?: string }
   | { type: 'shipment'; allocationId: string; nodeId: string; step: ShipmentStep | 'rejected' | 'cancelled'; carrier?: string; trackingNumber?: string; reason?: string }

@@ -109,7 +109,7 @@ export function sourceNeeded(context: OrderContext, source: Sourcer, at: string)
   for (const shipment of plan.shipments) {
     const allocationId = `${context.orderId}-${attempt}-${shipment.nodeId}`;
     allocations.push({ allocationId, nodeId: shipment.nodeId, lines: shipment.lines, status: 'requested', distanceKm: shipment.distanceKm });
-    effects.push({ type: 'reserve', allocationId, nodeId: shipment.nodeId, lines: shipment.lines });
+    effects.push({ type: 'reserve', allocationId, nodeId: shipment.nodeId, lines: shipment.lines, shipTo: order.destination, placedAt: order.placedAt });
   }
 
   const backorderBy = new Map<string, { quantity: number; reason: string }>();

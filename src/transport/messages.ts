@@ -11,7 +11,7 @@ const version = z.literal(MESSAGE_VERSION, { message: `expected message version 
 const key = z.string().min(1).max(256);
 
 /** Quantities on the wire between engine parts are integer unit steps. */
-const AllocatedLineSchema = z.object({ lineId: z.string().min(1), sku: SkuSchema, quantity: z.number().int().positive() });
+const AllocatedLineSchema = z.object({ lineId: z.string().min(1), sku: z.string().min(1).max(64), quantity: z.number().int().positive() });
 export type AllocatedLine = z.infer<typeof AllocatedLineSchema>;
 
 export const PlaceOrderSchema = z.object({ type: z.literal('order.place'), v: version, key, order: OrderSchema });
@@ -41,6 +41,19 @@ export const AllocationResultSchema = z.object({
   /** Reason code when rejected, such as `not_in_stock` or `capacity_exhausted`. */
   code: z.string().optional(),
   reason: z.string().optional(),
+});
+
+/** A node lost work it had accepted (its agent rejected it, or the node went offline): reroute it. */
+export const RerouteSchema = z.object({
+  type: z.literal('order.reroute'),
+  v: version,
+  key,
+  orderId: OrderIdSchema,
+  allocationId: z.string().min(1),
+  nodeId: NodeIdSchema,
+  code: z.string().min(1),
+  reason: z.string().min(1),
+  at: z.string(),
 });
 
 export const SHIPMENT_STEPS = ['picked', 'packed', 'shipped', 'delivered'] as const;
@@ -104,6 +117,18 @@ export const AgentReportSchema = z.object({
 });
 export type AgentReport = z.infer<typeof AgentReportSchema>;
 
+/** A receipt, adjustment (signed) or count of one SKU at a node, in unit steps. */
+export const InventoryCommandSchema = z.object({
+  type: z.literal('node.inventory'),
+  v: version,
+  key,
+  nodeId: NodeIdSchema,
+  kind: z.enum(['receipt', 'adjustment', 'count']),
+  sku: z.string().min(1).max(64),
+  quantity: z.number().int(),
+  at: z.string(),
+});
+
 export const NodeStatusCommandSchema = z.object({ type: z.literal('node.status'), v: version, key, nodeId: NodeIdSchema, status: NodeStatusSchema });
 
 export const CommandSchema = z.discriminatedUnion('type', [
@@ -112,10 +137,12 @@ export const CommandSchema = z.discriminatedUnion('type', [
   HoldOrderSchema,
   ReleaseOrderSchema,
   AllocationResultSchema,
+  RerouteSchema,
   ShipmentProgressSchema,
   ReserveSchema,
   ReleaseSchema,
   AgentReportSchema,
+  InventoryCommandSchema,
   NodeStatusCommandSchema,
 ]);
 export type Command = z.infer<typeof CommandSchema>;
@@ -126,12 +153,16 @@ export type NodeCommand = Extract<Command, { type: `node.${string}` }>;
 /** Allocation released to a node agent after its node actor reserved the stock. */
 export const WorkOrderSchema = z.object({
   v: version,
+  /** `allocate` releases new work; `cancel` withdraws the given lines of earlier work. */
+  kind: z.enum(['allocate', 'cancel']),
+  reason: z.string().optional(),
   allocationId: z.string(),
   orderId: z.string(),
   nodeId: z.string(),
   lines: z.array(AllocatedLineSchema),
-  shipTo: AddressSchema,
-  placedAt: z.string(),
+  /** Destination; present on `allocate`. */
+  shipTo: AddressSchema.optional(),
+  placedAt: z.string().optional(),
 });
 export type WorkOrder = z.infer<typeof WorkOrderSchema>;
 

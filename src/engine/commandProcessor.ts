@@ -1,0 +1,228 @@
+import type { OrderActors } from '../actors/orderActors.ts';
+import type { NodeActors } from '../actors/nodeActors.ts';
+import type { OrderEffect } from '../machines/orderEffects.ts';
+import type { NodeEffect } from '../machines/nodeEffects.ts';
+import type { Command, NodeCommand, OrderCommand } from '../transport/messages.ts';
+import { subjects } from '../transport/subjects.ts';
+import type { EngineStore } from '../storage/engineStore.ts';
+import type { NetworkView } from './networkView.ts';
+import type { Outbox } from './outbox.ts';
+import type { EngineMetrics } from './metrics.ts';
+
+const NODE_EVENTS = { online: 'node.online', paused: 'node.pause', offline: 'node.offline' } as const;
+
+/**
+ * Applies validated commands to order and node actors and turns the effects they emit into
+ * outbox messages. It runs synchronously; the engine persists and publishes afterwards.
+ */
+export class CommandProcessor {
+  private outbox: Outbox | undefined;
+
+  constructor(
+    private readonly deps: {
+      orders: OrderActors;
+      nodes: NodeActors;
+      view: NetworkView;
+      store: EngineStore;
+      metrics: EngineMetrics;
+      now: () => number;
+    },
+  ) {}
+
+  /** Applies one command, collecting the messages its effects produce into `outbox`. */
+  apply(command: Command, outbox: Outbox): void {
+    this.outbox = outbox;
+    try {
+      if (command.type.startsWith('order.')) this.applyToOrder(command as OrderCommand);
+      else this.applyToNode(command as NodeCommand);
+    } finally {
+      this.outbox = undefined;
+    }
+  }
+
+  /** Records an order whose place command failed validation, so it ends as rejected with the reason. */
+  rejectPlacement(orderId: string, reason: string, outbox: Outbox): void {
+    this.outbox = outbox;
+    try {
+      if (this.deps.orders.exists(orderId)) {
+        this.refuse('order.place', orderId, 'exists', `order ${orderId} already exists; the invalid repeat was ignored: ${reason}`);
+        return;
+      }
+      const actor = this.deps.orders.create(orderId);
+      actor.send({ type: 'order.invalid', reason, at: this.isoNow() });
+      this.deps.orders.touch(orderId);
+    } finally {
+      this.outbox = undefined;
+    }
+  }
+
+  /** Handles an effect of an order actor; registered with `OrderActors`. */
+  readonly onOrderEffect = (orderId: string, effect: OrderEffect): void => {
+    const outbox = this.requireOutbox();
+    const at = this.isoNow();
+    switch (effect.type) {
+      case 'reserve':
+        this.deps.view.addPending(effect.allocationId, effect.nodeId, effect.lines);
+        outbox.command({ type: 'node.reserve', v: 1, key: '', nodeId: effect.nodeId, orderId, allocationId: effect.allocationId, lines: effect.lines, shipTo: effect.shipTo, placedAt: effect.placedAt });
+        break;
+      case 'release':
+        outbox.command({ type: 'node.release', v: 1, key: '', nodeId: effect.nodeId, orderId, allocationId: effect.allocationId, lines: effect.lines, reason: effect.reason });
+        break;
+      case 'status':
+        this.deps.metrics.recordStatus(orderId, effect.status, effect.previous, effect.reason);
+        outbox.event(subjects.orderEvent(orderId, effect.status), { type: 'order.status', orderId, status: effect.status, previous: effect.previous, reason: effect.reason, at });
+        break;
+      case 'shipment':
+        outbox.event(subjects.orderEvent(orderId, `shipment.${effect.step}`), {
+          type: 'order.shipment',
+          orderId,
+          allocationId: effect.allocationId,
+          nodeId: effect.nodeId,
+          step: effect.step,
+          carrier: effect.carrier,
+          trackingNumber: effect.trackingNumber,
+          reason: effect.reason,
+          at,
+        });
+        break;
+      case 'sourced':
+        this.deps.metrics.recordSourced(effect);
+        outbox.event(subjects.orderEvent(orderId, 'sourced'), { type: 'order.sourced', orderId, attempt: effect.attempt, ruleId: effect.ruleId, shipments: effect.shipments, backorderedLines: effect.backorderedLines, at });
+        break;
+      case 'commandRejected':
+        this.refuse(effect.command, orderId, effect.state, effect.reason);
+        break;
+    }
+  };
+
+  /** Handles an effect of a node actor; registered with `NodeActors`. */
+  readonly onNodeEffect = (nodeId: string, effect: NodeEffect): void => {
+    const outbox = this.requireOutbox();
+    switch (effect.type) {
+      case 'reply': {
+        this.deps.view.removePending(effect.allocationId);
+        const reply = { type: 'order.allocation' as const, v: 1 as const, key: '', orderId: effect.orderId, allocationId: effect.allocationId, nodeId, accepted: effect.accepted };
+        outbox.command(effect.accepted ? reply : { ...reply, code: effect.code ?? 'rejected', reason: effect.reason ?? 'rejected' });
+        break;
+      }
+      case 'work':
+        outbox.work(nodeId, { kind: 'allocate', allocationId: effect.allocationId, orderId: effect.orderId, nodeId, lines: effect.lines, shipTo: effect.shipTo, placedAt: effect.placedAt });
+        break;
+      case 'cancelWork':
+        outbox.work(nodeId, { kind: 'cancel', allocationId: effect.allocationId, orderId: effect.orderId, nodeId, lines: effect.lines, reason: effect.reason });
+        break;
+      case 'progress': {
+        const progress = { type: 'order.shipment' as const, v: 1 as const, key: '', orderId: effect.orderId, allocationId: effect.allocationId, nodeId, step: effect.step, at: effect.at };
+        outbox.command({ ...progress, ...(effect.carrier === undefined ? {} : { carrier: effect.carrier }), ...(effect.trackingNumber === undefined ? {} : { trackingNumber: effect.trackingNumber }) });
+        break;
+      }
+      case 'workRejected':
+        outbox.command({ type: 'order.reroute', v: 1, key: '', orderId: effect.orderId, allocationId: effect.allocationId, nodeId, code: effect.code, reason: effect.reason, at: effect.at });
+        break;
+      case 'availability':
+        this.deps.view.setAvailable(nodeId, effect.sku, effect.onHand - effect.reserved);
+        this.deps.nodes.markSku(nodeId, effect.sku);
+        outbox.event(subjects.nodeEvent(nodeId, 'availability'), { type: 'node.availability', nodeId, sku: effect.sku, onHand: effect.onHand, reserved: effect.reserved, available: effect.onHand - effect.reserved });
+        break;
+    }
+  };
+
+  private applyToOrder(command: OrderCommand): void {
+    const { orders } = this.deps;
+    const orderId = command.type === 'order.place' ? command.order.orderId : command.orderId;
+
+    if (command.type === 'order.place') {
+      if (orders.exists(orderId)) {
+        this.refuse(command.type, orderId, 'exists', `order ${orderId} already exists; a second place command with key "${command.key}" was rejected`);
+        return;
+      }
+      const actor = orders.create(orderId);
+      actor.send({ type: 'order.placed', order: command.order, at: command.order.placedAt });
+      orders.touch(orderId);
+      return;
+    }
+
+    const actor = orders.get(orderId);
+    if (actor === undefined) {
+      this.refuse(command.type, orderId, 'unknown', `order ${orderId} was not found`);
+      return;
+    }
+    const snapshot = actor.getSnapshot();
+    if (snapshot.status === 'done') {
+      if (command.type === 'order.cancel' || command.type === 'order.hold' || command.type === 'order.release') {
+        this.refuse(command.type, orderId, JSON.stringify(snapshot.value), `order ${orderId} is ${snapshot.context.status} and accepts no ${command.type}`);
+      }
+      return;
+    }
+
+    const at = this.isoNow();
+    switch (command.type) {
+      case 'order.cancel':
+        actor.send({ type: 'order.cancel', reason: command.reason, at, ...(command.lines === undefined ? {} : { lines: command.lines }) });
+        break;
+      case 'order.hold':
+        actor.send({ type: 'order.hold', reason: command.reason, at });
+        break;
+      case 'order.release':
+        actor.send({ type: 'order.release', at });
+        break;
+      case 'order.allocation':
+        actor.send({ type: 'allocation.answered', allocationId: command.allocationId, accepted: command.accepted, at, ...(command.code === undefined ? {} : { code: command.code }), ...(command.reason === undefined ? {} : { reason: command.reason }) });
+        break;
+      case 'order.reroute':
+        actor.send({ type: 'work.rejected', allocationId: command.allocationId, code: command.code, reason: command.reason, at: command.at });
+        break;
+      case 'order.shipment':
+        actor.send({ type: 'shipment.progress', allocationId: command.allocationId, step: command.step, at: command.at, ...(command.carrier === undefined ? {} : { carrier: command.carrier }), ...(command.trackingNumber === undefined ? {} : { trackingNumber: command.trackingNumber }) });
+        break;
+    }
+    orders.touch(orderId);
+  }
+
+  private applyToNode(command: NodeCommand): void {
+    const { nodes, view } = this.deps;
+    const actor = nodes.get(command.nodeId);
+    if (actor === undefined) {
+      this.refuse(command.type, command.nodeId, 'unknown', `node ${command.nodeId} was not found`);
+      return;
+    }
+    switch (command.type) {
+      case 'node.reserve':
+        actor.send({ type: 'node.reserve', allocationId: command.allocationId, orderId: command.orderId, lines: command.lines, placedAt: command.placedAt, shipTo: command.shipTo });
+        view.setCapacity(command.nodeId, actor.getSnapshot().context.capacity);
+        break;
+      case 'node.release':
+        actor.send({ type: 'node.release', allocationId: command.allocationId, reason: command.reason, ...(command.lines === undefined ? {} : { lines: command.lines }) });
+        break;
+      case 'node.report':
+        actor.send({ type: 'node.report', report: command });
+        break;
+      case 'node.inventory':
+        actor.send({ type: 'node.inventory', change: { kind: command.kind, sku: command.sku, quantity: command.quantity } });
+        break;
+      case 'node.status': {
+        const event = NODE_EVENTS[command.status];
+        actor.send(event === 'node.offline' ? { type: event, at: this.isoNow() } : { type: event });
+        const status = String(actor.getSnapshot().value) as typeof command.status;
+        view.setStatus(command.nodeId, status);
+        this.requireOutbox().event(subjects.nodeEvent(command.nodeId, 'status'), { type: 'node.status', nodeId: command.nodeId, status, at: this.isoNow() });
+        break;
+      }
+    }
+    nodes.touch(command.nodeId);
+  }
+
+  private refuse(command: string, id: string, state: string, reason: string): void {
+    this.deps.metrics.recordRefusal(command, reason);
+    this.requireOutbox().event(subjects.commandError('command'), { type: 'command.rejected', command, id, state, reason, at: this.isoNow() });
+  }
+
+  private requireOutbox(): Outbox {
+    if (this.outbox === undefined) throw new Error('an actor emitted an effect outside of a command; effects must come from CommandProcessor.apply');
+    return this.outbox;
+  }
+
+  private isoNow(): string {
+    return new Date(this.deps.now()).toISOString();
+  }
+}

@@ -1,0 +1,245 @@
+import { AckPolicy, DeliverPolicy, jetstream, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { OrderIdSchema } from '../domain/ids.ts';
+import type { FulfillmentNode } from '../domain/node.ts';
+import { NodeActors } from '../actors/nodeActors.ts';
+import { OrderActors } from '../actors/orderActors.ts';
+import type { Logger } from '../logging.ts';
+import { createOrderMachine } from '../machines/orderMachine.ts';
+import type { Sourcer } from '../machines/orderLogic.ts';
+import { planSourcing } from '../sourcing/index.ts';
+import type { RuleSet, SourcingPlan, SourcingRequest } from '../sourcing/types.ts';
+import type { EngineStore, OutboxEntry } from '../storage/engineStore.ts';
+import { decode, DecodeError } from '../transport/codec.ts';
+import { CommandSchema, describeIssues } from '../transport/messages.ts';
+import { ensureStreams } from '../transport/streams.ts';
+import { COMMAND_STREAM, subjects } from '../transport/subjects.ts';
+import { CommandProcessor } from './commandProcessor.ts';
+import { EngineMetrics } from './metrics.ts';
+import { NetworkView } from './networkView.ts';
+import { Outbox } from './outbox.ts';
+import { publishAll } from './publishAll.ts';
+import { answerQueries } from './queries.ts';
+
+/** Options for `Engine.start`. */
+export interface EngineOptions {
+  nc: NatsConnection;
+  store: EngineStore;
+  rules: RuleSet;
+  logger: Logger;
+  /** Wall clock for event times, in epoch ms. Default `Date.now`. */
+  now?: () => number;
+  /** Durable consumer name on the command stream. Default `engine`. */
+  consumerName?: string;
+  /** Live order actors kept in memory before idle ones are passivated. Default 50,000. */
+  maxLiveOrders?: number;
+  /** Commands applied per LMDB commit and flush. Default 1,000. */
+  maxBatch?: number;
+  /** Sourcing function; default `planSourcing`. */
+  plan?: (request: SourcingRequest) => SourcingPlan;
+}
+
+/**
+ * The orchestration engine: consumes the command stream with a durable pull consumer,
+ * applies each batch of commands to order and node actors, makes their state durable in
+ * LMDB, publishes what their effects produced, and only then acknowledges the batch.
+ */
+export class Engine {
+  readonly metrics = new EngineMetrics();
+  readonly view = new NetworkView();
+  readonly orders: OrderActors;
+  readonly nodes: NodeActors;
+  private readonly processor: CommandProcessor;
+  private readonly js: JetStreamClient;
+  private readonly now: () => number;
+  private readonly queue: JsMsg[] = [];
+  private scheduled = false;
+  private draining: Promise<void> | undefined;
+  private messages: ConsumerMessages | undefined;
+  private querySubscriptions: Subscription[] = [];
+  private stopped = false;
+
+  private constructor(private readonly options: EngineOptions) {
+    this.now = options.now ?? Date.now;
+    this.js = jetstream(options.nc);
+    const plan = options.plan ?? planSourcing;
+    const source: Sourcer = ({ order, lines, exclusions }) => {
+      const decidedAt = Date.parse(order.placedAt);
+      const started = process.hrtime.bigint();
+      const result = plan({ order, lines, exclusions, network: this.view.snapshot(decidedAt), rules: options.rules, now: decidedAt });
+      this.metrics.recordDecision(Number(process.hrtime.bigint() - started));
+      return result;
+    };
+    const machine = createOrderMachine({ source });
+    let processor: CommandProcessor | undefined;
+    this.orders = new OrderActors({ machine, store: options.store, now: this.now, maxLive: options.maxLiveOrders ?? 50_000, onEffect: (id, e) => processor?.onOrderEffect(id, e) });
+    this.nodes = new NodeActors({ store: options.store, now: this.now, onEffect: (id, e) => processor?.onNodeEffect(id, e) });
+    processor = new CommandProcessor({ orders: this.orders, nodes: this.nodes, view: this.view, store: options.store, metrics: this.metrics, now: this.now });
+    this.processor = processor;
+  }
+
+  /** Restores node actors from LMDB, makes sure the streams exist and starts consuming. */
+  static async start(options: EngineOptions): Promise<Engine> {
+    const engine = new Engine(options);
+    const restored = engine.nodes.restoreAll();
+    engine.refreshView();
+    await ensureStreams(options.nc);
+    engine.querySubscriptions = answerQueries(options.nc, engine, options.logger);
+    await engine.consume();
+    options.logger.info({ nodes: restored }, 'engine consuming commands');
+    return engine;
+  }
+
+  /** Adds nodes with opening stock unless the store already holds a network; returns how many were added. */
+  async seedNetwork(nodes: readonly FulfillmentNode[], inventory: Readonly<Record<string, Record<string, number>>>): Promise<number> {
+    if (this.nodes.get(nodes[0]?.nodeId ?? '') !== undefined || [...this.nodes.entries()].length > 0) return 0;
+    for (const node of nodes) this.nodes.add(node, inventory[node.nodeId] ?? {});
+    this.nodes.persist();
+    await this.options.store.flushed();
+    this.refreshView();
+    return nodes.length;
+  }
+
+  /** Stops consuming, waits for the batch in progress and stops every actor. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const subscription of this.querySubscriptions) subscription.unsubscribe();
+    await this.messages?.close();
+    await this.draining;
+    this.orders.stopAll();
+    this.nodes.stopAll();
+  }
+
+  /** Commands waiting in memory to be applied. */
+  get backlog(): number {
+    return this.queue.length;
+  }
+
+  private refreshView(): void {
+    for (const { node, status, context } of this.nodes.entries()) {
+      const stock: [string, number][] = Object.entries(context.inventory).map(([sku, level]) => [sku, level.onHand - level.reserved]);
+      this.view.setNode(node, status, context.capacity, stock);
+    }
+  }
+
+  private async consume(): Promise<void> {
+    const jsm = await ensureStreams(this.options.nc);
+    const name = this.options.consumerName ?? 'engine';
+    try {
+      await jsm.consumers.info(COMMAND_STREAM, name);
+    } catch {
+      await jsm.consumers.add(COMMAND_STREAM, {
+        durable_name: name,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        max_ack_pending: 20_000,
+        ack_wait: 30_000_000_000,
+      });
+    }
+    const consumer = await this.js.consumers.get(COMMAND_STREAM, name);
+    this.messages = await consumer.consume({
+      max_messages: 2_000,
+      callback: (message) => {
+        this.queue.push(message);
+        this.schedule();
+      },
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.draining === undefined) this.draining = this.drain().finally(() => (this.draining = undefined));
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const maxBatch = this.options.maxBatch ?? 1_000;
+    while (this.queue.length > 0 && !this.stopped) {
+      const batch = this.queue.splice(0, maxBatch);
+      try {
+        await this.processBatch(batch);
+      } catch (error) {
+        // The batch stays unacknowledged: JetStream redelivers it after the ack wait, and the
+        // applied-key records make the redelivery republish instead of re-apply.
+        this.options.logger.error({ err: error, messages: batch.length }, 'command batch failed; it will be redelivered');
+      }
+    }
+  }
+
+  private async processBatch(batch: JsMsg[]): Promise<void> {
+    const { store } = this.options;
+    const outgoing: OutboxEntry[] = [];
+
+    for (const message of batch) {
+      const entries = this.applyMessage(message);
+      for (const entry of entries) outgoing.push(entry);
+    }
+    this.orders.persist();
+    this.nodes.persist();
+    await store.flushed();
+    await publishAll(this.js, outgoing, this.options.logger);
+    for (const message of batch) message.ack();
+    this.metrics.batches++;
+  }
+
+  /** Applies one message and returns what it must publish; never throws for bad input. */
+  private applyMessage(message: JsMsg): OutboxEntry[] {
+    let raw: unknown;
+    try {
+      raw = decode(message.data, message.headers);
+    } catch (error) {
+      return this.invalid(message, error instanceof DecodeError ? error.message : String(error));
+    }
+
+    const parsed = CommandSchema.safeParse(raw);
+    if (!parsed.success) {
+      const reason = describeIssues(parsed.error, raw);
+      const orderId = placedOrderId(raw);
+      if (orderId !== undefined) {
+        const outbox = new Outbox(`invalid:${message.info.streamSequence}`);
+        this.processor.rejectPlacement(orderId, reason, outbox);
+        return [...outbox.entries, ...this.invalid(message, reason)];
+      }
+      return this.invalid(message, reason);
+    }
+
+    const command = parsed.data;
+    const appliedKey = `${command.type}:${command.key}`;
+    const applied = this.options.store.applied.get(appliedKey);
+    if (applied !== undefined) {
+      this.metrics.duplicatesSkipped++;
+      return applied.outbox;
+    }
+
+    const outbox = new Outbox(appliedKey);
+    try {
+      this.processor.apply(command, outbox);
+    } catch (error) {
+      this.options.logger.error({ err: error, subject: message.subject, key: command.key }, 'command failed');
+      return this.invalid(message, `command failed: ${(error as Error).message}`);
+    }
+    void this.options.store.applied.put(appliedKey, { at: this.now(), outbox: outbox.entries });
+    this.metrics.commandsApplied++;
+    return outbox.entries;
+  }
+
+  private invalid(message: JsMsg, reason: string): OutboxEntry[] {
+    this.metrics.recordInvalid(message.subject.split('.').slice(0, 3).join('.'));
+    this.options.logger.warn({ subject: message.subject, reason }, 'invalid message rejected');
+    const outbox = new Outbox(`invalid:${message.info.streamSequence}`);
+    outbox.event(subjects.commandError('invalid'), { type: 'message.invalid', subject: message.subject, streamSequence: message.info.streamSequence, reason, at: new Date(this.now()).toISOString() });
+    return outbox.entries;
+  }
+}
+
+/** The order id of a place command that failed validation, when it has a usable one. */
+function placedOrderId(raw: unknown): string | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const { type, order } = raw as { type?: unknown; order?: { orderId?: unknown } };
+  if (type !== 'order.place' || order === undefined || order === null) return undefined;
+  const parsed = OrderIdSchema.safeParse(order.orderId);
+  return parsed.success ? parsed.data : undefined;
+}

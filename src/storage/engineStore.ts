@@ -1,0 +1,82 @@
+import { open, type Database, type RootDatabase } from 'lmdb';
+import type { StockLevel } from '../machines/nodeLogic.ts';
+
+/** A message the engine must publish, kept with the command that caused it until it is sent. */
+export interface OutboxEntry {
+  subject: string;
+  /** msgpack payload. */
+  data: Uint8Array;
+  /** JetStream `Nats-Msg-Id`, so that a republish after a crash is deduplicated. */
+  msgId: string;
+}
+
+/** Record of an applied command: the messages its effects produced. */
+export interface AppliedCommand {
+  at: number;
+  outbox: OutboxEntry[];
+}
+
+/** Persisted order actor. */
+export interface OrderRecord {
+  snapshot: unknown;
+  updatedAt: number;
+}
+
+/** Persisted node actor; its inventory lives in the `inventory` database, one row per SKU. */
+export interface NodeRecord {
+  snapshot: unknown;
+  updatedAt: number;
+}
+
+/** The engine's LMDB environment and its named databases. */
+export interface EngineStore {
+  readonly root: RootDatabase;
+  /** Open and recently finished orders, by order id. */
+  readonly orders: Database<OrderRecord, string>;
+  /** Node actor snapshots without inventory, by node id. */
+  readonly nodes: Database<NodeRecord, string>;
+  /** Stock per node and SKU, key `[nodeId, sku]`. */
+  readonly inventory: Database<StockLevel, [string, string]>;
+  /** Applied command idempotency keys with their outbox. */
+  readonly applied: Database<AppliedCommand, string>;
+  /** Small engine facts such as the data seed of the network. */
+  readonly meta: Database<unknown, string>;
+  /** Resolves when every write committed so far is on disk. */
+  flushed(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Options for `openEngineStore`. */
+export interface EngineStoreOptions {
+  /** Folder of the LMDB environment; created when missing. */
+  path: string;
+}
+
+/**
+ * Opens the engine's LMDB environment. Values are msgpack (lmdb-js's own msgpackr with shared
+ * structures). Pages of 16 KiB keep the free-page list shorter as snapshots are rewritten.
+ */
+export function openEngineStore(options: EngineStoreOptions): EngineStore {
+  const root = open({ path: options.path, pageSize: 16_384, maxDbs: 16, compression: false });
+  const orders = root.openDB<OrderRecord, string>({ name: 'orders' });
+  const nodes = root.openDB<NodeRecord, string>({ name: 'nodes' });
+  const inventory = root.openDB<StockLevel, [string, string]>({ name: 'inventory' });
+  const applied = root.openDB<AppliedCommand, string>({ name: 'applied' });
+  const meta = root.openDB<unknown, string>({ name: 'meta' });
+
+  return {
+    root,
+    orders,
+    nodes,
+    inventory,
+    applied,
+    meta,
+    flushed: async () => {
+      await root.flushed;
+    },
+    close: async () => {
+      await root.flushed;
+      await root.close();
+    },
+  };
+}

@@ -3,8 +3,8 @@ import type { Coordinates, Geocoder } from './types.ts';
 
 /** The place parts of a destination address that coordinates are resolved from. */
 export interface PlaceFields {
-  /** Path of the address in the source record, for error messages, such as `shipping_address`. */
-  path: string;
+  /** Path of the city in the source record, for error messages, such as `shipping_address.city`. */
+  cityPath: string;
   country: string;
   city: string;
   /** Latitude in degrees, when the source sent one. */
@@ -25,7 +25,7 @@ export function resolveCoordinates(place: PlaceFields, geocode: Geocoder): Coord
   const found = geocode(place.country, place.city);
   if (found === undefined) {
     throw new FieldError(
-      `${place.path}.city`,
+      place.cityPath,
       place.city,
       `a city that the geocoder knows in country "${place.country}", or latitude and longitude on the address`,
     );

@@ -3,7 +3,8 @@ import { OrderSchema } from '../../domain/order.ts';
 import { InputFormatError, showValue } from './errors.ts';
 import { isJsonObject } from './fields.ts';
 import { formatIssue, formatPath } from './record.ts';
-import type { Adapter, ParsedRecord } from './types.ts';
+import { createTextAdapter } from './textAdapter.ts';
+import type { ParsedRecord, TextAdapter } from './types.ts';
 
 const FORMAT = 'jsonl';
 
@@ -13,12 +14,12 @@ const FORMAT = 'jsonl';
  * `rejected` record listing every issue as `line N: path: message (value)`. Integers beyond 2^53
  * are rejected with their exact digits instead of being rounded, because ids must be strings.
  */
-export function createJsonlAdapter(): Adapter {
-  return {
-    format: FORMAT,
-    describe: "JSON lines, one order per line in Switchyard's own schema (switchyard.order/1)",
-    parse: parseJsonLines,
-  };
+export function createJsonlAdapter(): TextAdapter {
+  return createTextAdapter(
+    FORMAT,
+    "JSON lines, one order per line in Switchyard's own schema (switchyard.order/1)",
+    parseJsonLines,
+  );
 }
 
 function parseJsonLines(text: string): ParsedRecord[] {

@@ -30,7 +30,8 @@ import {
   type LineInput,
   type RecordLabel,
 } from './record.ts';
-import type { Adapter, AdapterOptions, Geocoder, ParsedRecord } from './types.ts';
+import { createTextAdapter } from './textAdapter.ts';
+import type { AdapterOptions, Geocoder, ParsedRecord, TextAdapter } from './types.ts';
 
 const FORMAT = 'shopify-webhook';
 const EXPECTED_DOCUMENT =
@@ -47,12 +48,12 @@ const EXPECTED_DOCUMENT =
  * - taxes are not carried;
  * - an order with `cancelled_at` set yields the order, then a cancel whose reason is `cancel_reason`.
  */
-export function createShopifyWebhookAdapter(options: AdapterOptions): Adapter {
-  return {
-    format: FORMAT,
-    describe: 'Shopify order JSON: the orders/create webhook body, an array of them, or an Admin API {"order"}/{"orders"} response',
-    parse: (text) => parseShopifyOrders(text, options.geocode),
-  };
+export function createShopifyWebhookAdapter(options: AdapterOptions): TextAdapter {
+  return createTextAdapter(
+    FORMAT,
+    'Shopify order JSON: the orders/create webhook body, an array of them, or an Admin API {"order"}/{"orders"} response',
+    (text) => parseShopifyOrders(text, options.geocode),
+  );
 }
 
 function parseShopifyOrders(text: string, geocode: Geocoder): ParsedRecord[] {
@@ -221,7 +222,7 @@ function readDestination(source: SourceObject, geocode: Geocoder): OrderInput['d
   const city = readString(address, 'city', 'a city name');
   const { lat, lon } = resolveCoordinates(
     {
-      path: address.path,
+      cityPath: `${address.path}.city`,
       country,
       city,
       lat: readOptionalNumber(address, 'latitude'),

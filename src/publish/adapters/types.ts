@@ -16,16 +16,27 @@ export type ParsedRecord =
   | { kind: 'cancel'; recordId: string; orderId: string; lines?: { sku: string; quantity: number }[]; reason: string }
   | { kind: 'rejected'; recordId: string; reason: string };
 
-/** A reader that turns the text of one input file into Switchyard records. */
+/**
+ * A reader that turns an input file into Switchyard records. A source record that cannot become
+ * a valid order is yielded as `rejected`, never as a partial order.
+ */
 export interface Adapter {
   readonly format: FormatName;
   /** One line for help text: what the format is and which file shape it reads. */
   readonly describe: string;
   /**
-   * Parses a whole file. Throws `InputFormatError` when the file as a whole cannot be read
-   * (empty, truncated JSON, missing CSV columns), so no record is returned from it. A record
-   * that cannot become a valid order is returned as `rejected`, never as a partial order;
-   * every `order` returned has passed `OrderSchema`.
+   * Reads the file at `path` and yields its records in input order. It rejects with an error,
+   * before yielding any record, when the file as a whole cannot be read.
+   */
+  read(path: string): AsyncIterable<ParsedRecord>;
+}
+
+/** An adapter that can also parse a whole file held in memory; all adapters except `uci-csv`. */
+export interface TextAdapter extends Adapter {
+  /**
+   * Parses the text of a whole file. Throws `InputFormatError` when the file as a whole cannot be
+   * read (empty, truncated JSON, missing CSV columns), so no record is returned from it. Every
+   * `order` returned has passed `OrderSchema`.
    */
   parse(text: string): ParsedRecord[];
 }

@@ -27,7 +27,8 @@ import {
   type LineInput,
   type RecordLabel,
 } from './record.ts';
-import type { Adapter, AdapterOptions, Geocoder, ParsedRecord } from './types.ts';
+import { createTextAdapter } from './textAdapter.ts';
+import type { AdapterOptions, Geocoder, ParsedRecord, TextAdapter } from './types.ts';
 
 const FORMAT = 'woocommerce';
 const EXPECTED_DOCUMENT = 'a WooCommerce REST API v3 order object (as order webhooks send it) or an array of them';
@@ -52,12 +53,12 @@ const GMT_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/;
  *   checkout-draft and trash are rejected; every other status, custom ones included, is an order;
  * - product names are kept as sent, HTML entities such as `&ndash;` included.
  */
-export function createWooCommerceAdapter(options: AdapterOptions): Adapter {
-  return {
-    format: FORMAT,
-    describe: 'WooCommerce REST API v3 order JSON (also the order webhook body), one object or an array',
-    parse: (text) => parseWooOrders(text, options.geocode),
-  };
+export function createWooCommerceAdapter(options: AdapterOptions): TextAdapter {
+  return createTextAdapter(
+    FORMAT,
+    'WooCommerce REST API v3 order JSON (also the order webhook body), one object or an array',
+    (text) => parseWooOrders(text, options.geocode),
+  );
 }
 
 function parseWooOrders(text: string, geocode: Geocoder): ParsedRecord[] {
@@ -204,7 +205,7 @@ function readDestination(source: SourceObject, geocode: Geocoder): OrderInput['d
   const billing = readOptionalObject(source, 'billing');
   const country = readString(address, 'country', 'an ISO 3166-1 alpha-2 country code such as "US" (virtual orders have no shipping address and cannot be routed)');
   const city = readString(address, 'city', 'a city name (virtual orders have no shipping address and cannot be routed)');
-  const { lat, lon } = resolveCoordinates({ path: address.path, country, city }, geocode);
+  const { lat, lon } = resolveCoordinates({ cityPath: `${address.path}.city`, country, city }, geocode);
 
   const optional = {
     name: joinName(readOptionalString(address, 'first_name'), readOptionalString(address, 'last_name')),

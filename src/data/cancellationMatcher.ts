@@ -108,7 +108,7 @@ export class CancellationMatcher {
     for (const line of lines) {
       const available = order.remaining.get(line.sku) ?? 0;
       const quantity = Math.min(line.quantity, available);
-      if (quantity < line.quantity) notes.push(`${line.sku} capped at ${quantity} still ordered (${line.quantity} cancelled)`);
+      if (quantity < line.quantity) notes.push(`${line.sku} capped at the ${quantity} units still ordered (the invoice cancels ${line.quantity})`);
       cancelled.push({ sku: line.sku, quantity });
 
       if (available - quantity > 0) order.remaining.set(line.sku, available - quantity);

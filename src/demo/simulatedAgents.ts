@@ -71,6 +71,7 @@ export async function startSimulatedAgents(options: SimulationOptions): Promise<
   };
 
   const onCancel = (work: WorkOrder): void => {
+    if (work.whole !== true) return;
     const timer = timers.get(work.allocationId);
     if (timer === undefined) return;
     clearTimeout(timer);

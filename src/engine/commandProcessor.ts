@@ -17,6 +17,8 @@ const NODE_EVENTS = { online: 'node.online', paused: 'node.pause', offline: 'nod
  */
 export class CommandProcessor {
   private outbox: Outbox | undefined;
+  /** Availability changes of the current command, per node, published as one event each. */
+  private readonly availability = new Map<string, { sku: string; onHand: number; reserved: number; available: number }[]>();
 
   constructor(
     private readonly deps: {
@@ -35,8 +37,17 @@ export class CommandProcessor {
     try {
       if (command.type.startsWith('order.')) this.applyToOrder(command as OrderCommand);
       else this.applyToNode(command as NodeCommand);
+      this.publishAvailability(outbox);
     } finally {
       this.outbox = undefined;
+      this.availability.clear();
+    }
+  }
+
+  private publishAvailability(outbox: Outbox): void {
+    const at = this.isoNow();
+    for (const [nodeId, changes] of this.availability) {
+      outbox.event(subjects.nodeEvent(nodeId, 'availability'), { type: 'node.availability', nodeId, changes, at });
     }
   }
 
@@ -109,7 +120,7 @@ export class CommandProcessor {
         outbox.work(nodeId, { kind: 'allocate', allocationId: effect.allocationId, orderId: effect.orderId, nodeId, lines: effect.lines, shipTo: effect.shipTo, placedAt: effect.placedAt });
         break;
       case 'cancelWork':
-        outbox.work(nodeId, { kind: 'cancel', allocationId: effect.allocationId, orderId: effect.orderId, nodeId, lines: effect.lines, reason: effect.reason });
+        outbox.work(nodeId, { kind: 'cancel', allocationId: effect.allocationId, orderId: effect.orderId, nodeId, lines: effect.lines, whole: effect.whole, reason: effect.reason });
         break;
       case 'progress': {
         const progress = { type: 'order.shipment' as const, v: 1 as const, key: '', orderId: effect.orderId, allocationId: effect.allocationId, nodeId, step: effect.step, at: effect.at };
@@ -122,7 +133,7 @@ export class CommandProcessor {
       case 'availability':
         this.deps.view.setAvailable(nodeId, effect.sku, effect.onHand - effect.reserved);
         this.deps.nodes.markSku(nodeId, effect.sku);
-        outbox.event(subjects.nodeEvent(nodeId, 'availability'), { type: 'node.availability', nodeId, sku: effect.sku, onHand: effect.onHand, reserved: effect.reserved, available: effect.onHand - effect.reserved });
+        this.availabilityOf(nodeId).push({ sku: effect.sku, onHand: effect.onHand, reserved: effect.reserved, available: effect.onHand - effect.reserved });
         break;
     }
   };
@@ -210,6 +221,12 @@ export class CommandProcessor {
       }
     }
     nodes.touch(command.nodeId);
+  }
+
+  private availabilityOf(nodeId: string) {
+    let changes = this.availability.get(nodeId);
+    if (changes === undefined) this.availability.set(nodeId, (changes = []));
+    return changes;
   }
 
   private refuse(command: string, id: string, state: string, reason: string): void {

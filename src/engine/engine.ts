@@ -170,8 +170,9 @@ export class Engine {
   }
 
   private async processBatch(batch: JsMsg[]): Promise<void> {
-    const { store } = this.options;
+    const { store, logger } = this.options;
     const outgoing: OutboxEntry[] = [];
+    const started = performance.now();
 
     for (const message of batch) {
       const entries = this.applyMessage(message);
@@ -179,10 +180,16 @@ export class Engine {
     }
     this.orders.persist();
     this.nodes.persist();
+    const applied = performance.now();
     await store.flushed();
-    await publishAll(this.js, outgoing, this.options.logger);
+    const flushed = performance.now();
+    await publishAll(this.js, outgoing, logger);
     for (const message of batch) message.ack();
     this.metrics.batches++;
+    logger.debug(
+      { messages: batch.length, published: outgoing.length, applyMs: applied - started, flushMs: flushed - applied, publishMs: performance.now() - flushed },
+      'command batch applied',
+    );
   }
 
   /** Applies one message and returns what it must publish; never throws for bad input. */

@@ -105,7 +105,7 @@ export function release(context: NodeContext, allocationId: string, lines: Alloc
   const left = remaining.filter((line) => line.quantity > 0);
   if (left.length === 0) delete context.reservations[allocationId];
   else reservation.lines = left;
-  if (released.length > 0) effects.push({ type: 'cancelWork', orderId: reservation.orderId, allocationId, lines: released, reason });
+  if (released.length > 0) effects.push({ type: 'cancelWork', orderId: reservation.orderId, allocationId, lines: released, whole: left.length === 0, reason });
   return effects;
 }
 

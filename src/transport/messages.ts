@@ -155,6 +155,8 @@ export const WorkOrderSchema = z.object({
   v: version,
   /** `allocate` releases new work; `cancel` withdraws the given lines of earlier work. */
   kind: z.enum(['allocate', 'cancel']),
+  /** On `cancel`: true when nothing of the allocation is left to ship. */
+  whole: z.boolean().optional(),
   reason: z.string().optional(),
   allocationId: z.string(),
   orderId: z.string(),

@@ -1,0 +1,77 @@
+import type { Problem } from './problem.ts';
+import type { Evaluation } from './evaluate.ts';
+
+/**
+ * Upper bounds for branch and bound over a pool of candidates (ascending indexes, so in tier,
+ * cost order). The bound relaxes the shipment limit and ship-together groups: it fills each SKU
+ * from all allowed nodes tier by tier, which no real subset can beat in `compareEvaluations` order.
+ */
+export class FillBound {
+  private readonly skuCount: number;
+  /** Stock per pool position and SKU summed over positions >= p, per tier: suffix[(p * tiers + t) * skus + s]. */
+  private readonly suffix: Float64Array;
+  /** Cheapest shipment cost at pool positions >= p. */
+  readonly minCostFrom: Float64Array;
+  private readonly open: Float64Array;
+  readonly tierFilled: number[];
+  filled = 0;
+
+  constructor(private readonly problem: Problem, private readonly pool: readonly number[]) {
+    const skus = problem.skus.length;
+    const tiers = problem.tierCount;
+    this.skuCount = skus;
+    this.suffix = new Float64Array((pool.length + 1) * tiers * skus);
+    this.minCostFrom = new Float64Array(pool.length + 1).fill(Number.POSITIVE_INFINITY);
+    this.open = new Float64Array(skus);
+    this.tierFilled = new Array<number>(tiers).fill(0);
+
+    for (let position = pool.length - 1; position >= 0; position--) {
+      const candidate = problem.candidates[pool[position] ?? 0];
+      if (candidate === undefined) continue;
+      const here = position * tiers * skus;
+      const next = (position + 1) * tiers * skus;
+      for (let slot = 0; slot < tiers * skus; slot++) this.suffix[here + slot] = this.suffix[next + slot] ?? 0;
+      for (let s = 0; s < skus; s++) {
+        const slot = here + candidate.tier * skus + s;
+        this.suffix[slot] = (this.suffix[slot] ?? 0) + (candidate.avail[s] ?? 0);
+      }
+      this.minCostFrom[position] = Math.min(this.minCostFrom[position + 1] ?? Number.POSITIVE_INFINITY, candidate.cost);
+    }
+  }
+
+  /** Computes the relaxed fill of `chosen` (candidate indexes) plus every pool position >= `from`. */
+  compute(chosen: readonly number[], from: number): void {
+    const { problem, skuCount } = this;
+    const tiers = problem.tierCount;
+    this.filled = 0;
+    this.tierFilled.fill(0);
+    for (let s = 0; s < skuCount; s++) this.open[s] = problem.demand[s] ?? 0;
+
+    for (let tier = 0; tier < tiers; tier++) {
+      for (let s = 0; s < skuCount; s++) {
+        const open = this.open[s] ?? 0;
+        if (open <= 0) continue;
+        let stock = this.suffix[(from * tiers + tier) * skuCount + s] ?? 0;
+        for (const index of chosen) {
+          const candidate = problem.candidates[index];
+          if (candidate !== undefined && candidate.tier === tier) stock += candidate.avail[s] ?? 0;
+        }
+        const take = stock < open ? stock : open;
+        this.open[s] = open - take;
+        const milli = take * (problem.milliPerStep[s] ?? 0);
+        this.filled += milli;
+        this.tierFilled[tier] = (this.tierFilled[tier] ?? 0) + milli;
+      }
+    }
+  }
+
+  /** Compares the last computed bound with an evaluation's fill: negative when the bound is better, 0 when equal. */
+  compareFill(evaluation: Evaluation): number {
+    if (this.filled !== evaluation.filled) return evaluation.filled - this.filled;
+    for (let tier = 0; tier < this.tierFilled.length; tier++) {
+      const difference = (evaluation.tierFilled[tier] ?? 0) - (this.tierFilled[tier] ?? 0);
+      if (difference !== 0) return difference;
+    }
+    return 0;
+  }
+}

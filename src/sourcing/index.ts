@@ -1,0 +1,15 @@
+export { planSourcing } from './planSourcing.ts';
+export type { PlanOptions } from './planSourcing.ts';
+export { parseRuleSet, formatPath } from './parseRuleSet.ts';
+export { DEFAULT_RULE_SET, DEFAULT_RULE_SET_DOCUMENT } from './defaultRuleSet.ts';
+export { RuleSetError, SourcingInputError } from './errors.ts';
+export type { RuleSetProblem } from './errors.ts';
+export { RuleSetSchema, CostSettingsSchema } from './ruleSchema.ts';
+export type { CostSettings, NoFitAction, Rule, RuleSet, SplitPolicy, Tier } from './ruleSchema.ts';
+export { OPERATORS } from './conditionSchema.ts';
+export type { Condition, ConditionLeaf, Operator } from './conditionSchema.ts';
+export { ORDER_FIELDS, LINE_FIELDS } from './fields.ts';
+export { DEFAULT_SEARCH_LIMITS } from './search.ts';
+export type { SearchLimits } from './search.ts';
+export type * from './types.ts';
+export type * from './explanation.ts';

@@ -21,6 +21,8 @@ export class NetworkView {
   private readonly nodes = new Map<string, ViewedNode>();
   private readonly pending = new Map<string, { nodeId: string; lines: AllocatedLine[] }>();
   private readonly pendingBySku = new Map<string, number>();
+  /** Pending reservation requests per node: each will use one shipment of capacity. */
+  private readonly pendingShipments = new Map<string, number>();
   private readonly dayCache = new Map<string, { minute: number; day: string }>();
   private nodeStatesCache: { minute: number; version: number; states: NodeState[] } | undefined;
   private version = 0;
@@ -55,6 +57,8 @@ export class NetworkView {
     if (this.pending.has(allocationId)) return;
     this.pending.set(allocationId, { nodeId, lines });
     for (const line of lines) this.adjustPending(nodeId, line.sku, line.quantity);
+    this.pendingShipments.set(nodeId, (this.pendingShipments.get(nodeId) ?? 0) + 1);
+    this.version++;
   }
 
   /** Drops a pending reservation once its node has answered it. */
@@ -63,6 +67,10 @@ export class NetworkView {
     if (held === undefined) return;
     this.pending.delete(allocationId);
     for (const line of held.lines) this.adjustPending(held.nodeId, line.sku, -line.quantity);
+    const shipments = (this.pendingShipments.get(held.nodeId) ?? 1) - 1;
+    if (shipments <= 0) this.pendingShipments.delete(held.nodeId);
+    else this.pendingShipments.set(held.nodeId, shipments);
+    this.version++;
   }
 
   /** Number of nodes in the view. */
@@ -96,7 +104,8 @@ export class NetworkView {
     for (const viewed of this.nodes.values()) {
       const day = this.dayAt(viewed.node, now, minute);
       const used = day === viewed.capacity.day ? viewed.capacity.used : 0;
-      states.push({ node: viewed.node, status: viewed.status, remainingCapacity: viewed.node.dailyCapacity - used });
+      const pending = this.pendingShipments.get(viewed.node.nodeId) ?? 0;
+      states.push({ node: viewed.node, status: viewed.status, remainingCapacity: viewed.node.dailyCapacity - used - pending });
     }
     this.nodeStatesCache = { minute, version: this.version, states };
     return states;

@@ -24,7 +24,8 @@ const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'data');
 
 interface Figures {
   rows: number;
-  invoices: Set<string>;
+  /** Rows per invoice number. */
+  invoices: Map<string, number>;
   customers: Set<string>;
   countries: Set<string>;
   sourceFiles: number;
@@ -61,7 +62,8 @@ async function collectRows(files: readonly string[], figures: Figures): Promise<
       const fields = UCI_COLUMNS.map((column) => record[columns?.[column] ?? -1] ?? '');
       lines.push(fields.map(csvField).join(','));
       figures.rows++;
-      figures.invoices.add(record[columns.InvoiceNo] ?? '');
+      const invoiceNo = record[columns.InvoiceNo] ?? '';
+      figures.invoices.set(invoiceNo, (figures.invoices.get(invoiceNo) ?? 0) + 1);
       if ((record[columns.CustomerID] ?? '') !== '') figures.customers.add(record[columns.CustomerID] ?? '');
       figures.countries.add(record[columns.Country] ?? '');
     }
@@ -71,7 +73,8 @@ async function collectRows(files: readonly string[], figures: Figures): Promise<
 }
 
 function readme(figures: Figures, bytes: number, sha256: string): string {
-  const cancellations = [...figures.invoices].filter((invoice) => invoice.startsWith('C')).length;
+  const cancellations = [...figures.invoices.keys()].filter((invoice) => invoice.startsWith('C')).length;
+  const [largestInvoice, largestRows] = [...figures.invoices].reduce((best, entry) => (entry[1] > best[1] ? entry : best));
   return `# Bundled data
 
 ## ${OUTPUT_NAME}
@@ -84,6 +87,7 @@ with the original columns: ${UCI_COLUMNS.join(', ')}.
 |---|---|
 | rows (invoice lines) | ${figures.rows.toLocaleString('en-GB')} |
 | invoices | ${figures.invoices.size.toLocaleString('en-GB')} (${cancellations} of them cancellations, numbered \`C...\`) |
+| largest invoice | ${largestInvoice}, ${largestRows} rows |
 | customers with an id | ${figures.customers.size.toLocaleString('en-GB')} |
 | country names | ${figures.countries.size} |
 | file size | ${bytes.toLocaleString('en-GB')} bytes |
@@ -118,7 +122,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const figures: Figures = { rows: 0, invoices: new Set(), customers: new Set(), countries: new Set(), sourceFiles: 0 };
+  const figures: Figures = { rows: 0, invoices: new Map(), customers: new Set(), countries: new Set(), sourceFiles: 0 };
   const lines = await collectRows(await listSourceFiles(source), figures);
   if (figures.rows === 0) throw new Error(`${source}: no rows dated ${FIRST_DATE} to ${LAST_DATE}; expected the UCI Online Retail data`);
 

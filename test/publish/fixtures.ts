@@ -38,3 +38,15 @@ export function onlyRecord(records: readonly ParsedRecord[]): ParsedRecord {
   if (records.length !== 1) throw new Error(`expected exactly 1 record, got ${records.length}: ${JSON.stringify(records)}`);
   return records[0] as ParsedRecord;
 }
+
+/** Returns the reason of a rejected record, failing the test with the record when it is another kind. */
+export function rejectionReason(record: ParsedRecord | undefined): string {
+  if (record?.kind !== 'rejected') throw new Error(`expected a rejected record, got ${JSON.stringify(record)}`);
+  return record.reason;
+}
+
+/** Returns the order of an order record, failing the test with the record when it is another kind. */
+export function orderOf(record: ParsedRecord | undefined): Extract<ParsedRecord, { kind: 'order' }>['order'] {
+  if (record?.kind !== 'order') throw new Error(`expected an order record, got ${JSON.stringify(record)}`);
+  return record.order;
+}

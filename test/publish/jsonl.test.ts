@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputFormatError } from '../../src/publish/adapters/errors.ts';
 import { createJsonlAdapter } from '../../src/publish/adapters/jsonl.ts';
-import { onlyRecord } from './fixtures.ts';
+import { onlyRecord, orderOf, rejectionReason } from './fixtures.ts';
 
 const adapter = createJsonlAdapter();
 
@@ -16,7 +16,7 @@ const ORDER = {
 
 function reasonOf(text: string): string {
   const record = onlyRecord(adapter.parse(text));
-  return record.kind === 'rejected' ? record.reason : `not rejected: ${record.kind}`;
+  return rejectionReason(record);
 }
 
 describe('jsonl', () => {
@@ -24,7 +24,7 @@ describe('jsonl', () => {
     const text = `${JSON.stringify(ORDER)}\n\n${JSON.stringify({ ...ORDER, orderId: 'W-1002' })}\n`;
     const records = adapter.parse(text);
     expect(records.map((record) => `${record.recordId} ${record.kind}`)).toEqual(['line 1 order', 'line 3 order']);
-    const order = records[0]?.kind === 'order' ? records[0].order : undefined;
+    const order = orderOf(records[0]);
     expect(order?.orderId).toBe('W-1001');
     expect(order?.lines[0]).toEqual({ lineId: '1', sku: 'HANJI-A5-03', quantity: 2, unit: 'each', unitPriceMinor: 45000 });
     expect(order?.source).toBe('api');
@@ -33,7 +33,7 @@ describe('jsonl', () => {
   it('keeps non-ASCII text byte for byte', () => {
     const name = 'Hélène Núñez'.normalize('NFD');
     const record = onlyRecord(adapter.parse(JSON.stringify({ ...ORDER, customer: { name, tags: [] } })));
-    const order = record.kind === 'order' ? record.order : undefined;
+    const order = orderOf(record);
     expect(Buffer.from(order?.customer?.name ?? '').equals(Buffer.from(name))).toBe(true);
     expect(order?.destination.name).toBe('김서연');
     expect(order?.destination.line1).toBe('테헤란로 152, Nº 1204');
@@ -75,7 +75,7 @@ describe('jsonl', () => {
     const full = JSON.stringify(ORDER);
     const records = adapter.parse(`${full}\n${full.slice(0, 40)}`);
     expect(records.map((record) => record.kind)).toEqual(['order', 'rejected']);
-    expect(records[1]?.kind === 'rejected' && records[1].reason).toMatch(/^line 2: \(root\): invalid JSON: .* column 41$/);
+    expect(rejectionReason(records[1])).toMatch(/^line 2: \(root\): invalid JSON: .* column 41$/);
   });
 
   it('rejects a line that is not an object', () => {

@@ -10,7 +10,7 @@ import {
   listFormats,
   type ParsedRecord,
 } from '../../src/publish/adapters/index.ts';
-import { FIXTURES_DIR, readFixture, stubGeocoder } from './fixtures.ts';
+import { FIXTURES_DIR, readFixture, recordsOfKind, stubGeocoder } from './fixtures.ts';
 
 const ACCEPTED = ['uci-csv', 'jsonl', 'shopify-webhook', 'shopify-csv', 'woocommerce'];
 
@@ -138,8 +138,8 @@ describe('adapter read', () => {
     await writeFile(path, UCI_CSV);
     const records = await collect(getAdapter('uci-csv').read(path));
     expect(records.map((record) => `${record.recordId} ${record.kind}`)).toEqual(['536365 order', 'C536379 cancel']);
-    const cancel = records[1];
-    expect(cancel?.kind === 'cancel' && cancel.orderId).toBe('536365');
-    expect(cancel?.kind === 'cancel' && cancel.lines).toEqual([{ sku: '71053', quantity: 1 }]);
+    const [cancel] = recordsOfKind(records, 'cancel');
+    expect(cancel?.orderId).toBe('536365');
+    expect(cancel?.lines).toEqual([{ sku: '71053', quantity: 1 }]);
   });
 });

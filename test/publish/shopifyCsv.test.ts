@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { geocodeCity } from '../../src/data/geo.ts';
 import { InputFormatError } from '../../src/publish/adapters/errors.ts';
 import { createShopifyCsvAdapter } from '../../src/publish/adapters/shopifyCsv.ts';
-import { onlyRecord, readFixture, recordsOfKind, stubGeocoder } from './fixtures.ts';
+import { onlyRecord, orderOf, readFixture, recordsOfKind, rejectionReason, stubGeocoder } from './fixtures.ts';
 
 const EXPORT = 'shopify_orders_export_3_orders.csv';
 const adapter = createShopifyCsvAdapter({ geocode: geocodeCity });
@@ -111,7 +111,7 @@ describe('shopify-csv export', () => {
   it('keeps decomposed accents as sent', () => {
     const name = 'Hélène Núñez'.normalize('NFD');
     const [record] = createShopifyCsvAdapter({ geocode: stubGeocoder() }).parse(toCsv(withCell(exportRows(), 1, 'Shipping Name', name)));
-    const destination = record?.kind === 'order' ? record.order.destination : undefined;
+    const destination = orderOf(record).destination;
     expect(Buffer.from(destination?.name ?? '').equals(Buffer.from(name))).toBe(true);
   });
 
@@ -130,21 +130,21 @@ describe('shopify-csv corrupted input', () => {
       'line 6 order',
       'line 6 cancel',
     ]);
-    expect(records[0]?.kind === 'rejected' && records[0].reason).toBe(
+    expect(rejectionReason(records[0])).toBe(
       'line 2 (order id 5829340987451): Lineitem quantity (line 3): "one" is invalid; expected a positive whole quantity',
     );
   });
 
   it('rejects a line without sku', () => {
     const records = adapter.parse(toCsv(withCell(exportRows(), 3, 'Lineitem sku', '')));
-    expect(records[0]?.kind === 'rejected' && records[0].reason).toBe(
+    expect(rejectionReason(records[0])).toBe(
       'line 2 (order id 5829340987451): Lineitem sku (line 4): missing; expected a SKU; the export has no variant id to use in its place',
     );
   });
 
   it('rejects a bad price', () => {
     const records = adapter.parse(toCsv(withCell(exportRows(), 4, 'Lineitem price', '45.000,00')));
-    expect(records[1]?.kind === 'rejected' && records[1].reason).toBe(
+    expect(rejectionReason(records[1])).toBe(
       'line 5 (order id 9007199254740993): Lineitem price (line 5): "45.000,00" is invalid; expected a decimal amount such as "19.99"',
     );
   });
@@ -154,7 +154,7 @@ describe('shopify-csv corrupted input', () => {
     const text = toCsv([rows[0] ?? [], ...rows.slice(2)]);
     const records = adapter.parse(text);
     expect(records[0]?.kind).toBe('rejected');
-    expect(records[0]?.kind === 'rejected' && records[0].reason).toBe(
+    expect(rejectionReason(records[0])).toBe(
       "line 2: Id (line 2): missing; expected the numeric Shopify order id on the order's first row",
     );
     expect(records.slice(1).map((record) => record.kind)).toEqual(['order', 'order', 'cancel']);
@@ -162,7 +162,7 @@ describe('shopify-csv corrupted input', () => {
 
   it('rejects an unknown city', () => {
     const records = adapter.parse(toCsv(withCell(exportRows(), 5, 'Shipping City', 'Atlantis')));
-    expect(records[2]?.kind === 'rejected' && records[2].reason).toBe(
+    expect(rejectionReason(records[2])).toBe(
       'line 6 (order id 5829341118523): Shipping City (line 6): "Atlantis" is invalid; ' +
         'expected a city that the geocoder knows in country "PT", or latitude and longitude on the address',
     );
@@ -201,7 +201,7 @@ describe('shopify-csv corrupted input', () => {
     const rows = exportRows();
     const text = toCsv(withCell(rows, 4, 'Created at', '03/02/2024 21:04'));
     const record = adapter.parse(text)[1];
-    expect(record?.kind === 'rejected' && record.reason).toBe(
+    expect(rejectionReason(record)).toBe(
       'line 5 (order id 9007199254740993): Created at (line 5): "03/02/2024 21:04" is invalid; ' +
         "expected a time such as \"2024-03-01 10:15:22 -0500\" on the order's first row; a file that starts in the middle of an order lacks it",
     );

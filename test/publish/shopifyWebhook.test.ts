@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { geocodeCity } from '../../src/data/geo.ts';
 import { InputFormatError } from '../../src/publish/adapters/errors.ts';
 import { createShopifyWebhookAdapter } from '../../src/publish/adapters/shopifyWebhook.ts';
-import { STUB_COORDINATES, onlyRecord, readFixture, readJsonFixture, recordsOfKind, stubGeocoder } from './fixtures.ts';
+import {
+  STUB_COORDINATES,
+  onlyRecord,
+  orderOf,
+  readFixture,
+  readJsonFixture,
+  recordsOfKind,
+  rejectionReason,
+  stubGeocoder,
+} from './fixtures.ts';
 
 const SAMPLE = 'shopify_webhook_orders_create_test_notification_2019.json';
 
@@ -78,7 +87,7 @@ describe('shopify-webhook mapping', () => {
     const adapter = createShopifyWebhookAdapter({ geocode: geocodeCity });
     const record = onlyRecord(adapter.parse(readFixture(SAMPLE)));
     expect(record.kind).toBe('rejected');
-    expect(record.kind === 'rejected' && record.reason).toBe(
+    expect(rejectionReason(record)).toBe(
       'order 1 (order id 820982911946154508): shipping_address.city: "Shippington" is invalid; ' +
         'expected a city that the geocoder knows in country "US", or latitude and longitude on the address',
     );
@@ -90,7 +99,7 @@ describe('shopify-webhook mapping', () => {
       Object.assign(order.shipping_address as object, { latitude: 38.0406, longitude: -84.5037 });
     });
     const [record] = createShopifyWebhookAdapter({ geocode }).parse(text);
-    expect(record?.kind === 'order' && record.order.destination).toMatchObject({ lat: 38.0406, lon: -84.5037 });
+    expect(orderOf(record).destination).toMatchObject({ lat: 38.0406, lon: -84.5037 });
     expect(geocode.calls).toEqual([]);
   });
 
@@ -100,7 +109,7 @@ describe('shopify-webhook mapping', () => {
     });
     const [record] = createShopifyWebhookAdapter({ geocode: geocodeCity }).parse(text);
     expect(record?.kind).toBe('order');
-    const destination = record?.kind === 'order' ? record.order.destination : undefined;
+    const destination = orderOf(record).destination;
     expect(destination?.lat).toBeCloseTo(38.25, 1);
     expect(destination?.lon).toBeCloseTo(-85.76, 1);
   });
@@ -111,7 +120,7 @@ describe('shopify-webhook mapping', () => {
       if (line !== undefined) line.sku = '';
     });
     const [record] = parseWithStub(text);
-    expect(record?.kind === 'order' && record.order.lines[0]?.sku).toBe('variant:808950810');
+    expect(orderOf(record).lines[0]?.sku).toBe('variant:808950810');
   });
 
   it('omits the cancel for a live order', () => {
@@ -128,7 +137,7 @@ describe('shopify-webhook mapping', () => {
       Object.assign(order.shipping_address as object, { name, address1: 'Rua Augusta Nº 27' });
     });
     const [record] = parseWithStub(text);
-    const destination = record?.kind === 'order' ? record.order.destination : undefined;
+    const destination = orderOf(record).destination;
     expect(Buffer.from(destination?.name ?? '').equals(Buffer.from(name))).toBe(true);
     expect(destination?.line1).toBe('Rua Augusta Nº 27');
   });
@@ -151,7 +160,7 @@ describe('shopify-webhook mapping', () => {
       if (line !== undefined) line.price = '1980';
     });
     const [record] = parseWithStub(text);
-    expect(record?.kind === 'order' && record.order.lines[0]?.unitPriceMinor).toBe(1980);
+    expect(orderOf(record).lines[0]?.unitPriceMinor).toBe(1980);
   });
 });
 
@@ -176,7 +185,7 @@ describe('shopify-webhook corrupted input', () => {
       if (second !== undefined) second.price = { amount: '199.00' };
     });
     const record = onlyRecord(parseWithStub(text));
-    expect(record.kind === 'rejected' && record.reason).toBe(
+    expect(rejectionReason(record)).toBe(
       'order 1 (order id 820982911946154508): line_items[1].price: {"amount":"199.00"} is invalid; expected a decimal amount such as "19.99"',
     );
   });
@@ -186,7 +195,7 @@ describe('shopify-webhook corrupted input', () => {
       delete order.id;
     });
     const record = onlyRecord(parseWithStub(text));
-    expect(record.kind === 'rejected' && record.reason).toBe('order 1: id: missing; expected a non-negative integer id');
+    expect(rejectionReason(record)).toBe('order 1: id: missing; expected a non-negative integer id');
   });
 
   it('rejects an order without shipping address', () => {
@@ -194,7 +203,7 @@ describe('shopify-webhook corrupted input', () => {
       order.shipping_address = null;
     });
     const record = onlyRecord(parseWithStub(text));
-    expect(record.kind === 'rejected' && record.reason).toContain('shipping_address: missing; expected a shipping address object');
+    expect(rejectionReason(record)).toContain('shipping_address: missing; expected a shipping address object');
   });
 
   it('rejects a schema violation with every issue', () => {
@@ -203,7 +212,7 @@ describe('shopify-webhook corrupted input', () => {
       order.created_at = '04/06/2019';
     });
     const record = onlyRecord(parseWithStub(text));
-    const reason = record.kind === 'rejected' ? record.reason : '';
+    const reason = rejectionReason(record);
     expect(reason).toContain('order 1 (order id 820982911946154508): placedAt: expected an ISO 8601 timestamp');
     expect(reason).toContain('("04/06/2019")');
     expect(reason).toContain('order 1 (order id 820982911946154508): currency: expected an ISO 4217 currency code such as "GBP" ("usd")');

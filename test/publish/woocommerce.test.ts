@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { geocodeCity } from '../../src/data/geo.ts';
 import { InputFormatError } from '../../src/publish/adapters/errors.ts';
 import { createWooCommerceAdapter } from '../../src/publish/adapters/woocommerce.ts';
-import { onlyRecord, readFixture, readJsonFixture, recordsOfKind, stubGeocoder } from './fixtures.ts';
+import { onlyRecord, orderOf, readFixture, readJsonFixture, recordsOfKind, rejectionReason, stubGeocoder } from './fixtures.ts';
 
 const SAMPLE = 'woocommerce_v3_order_create_response.json';
 const adapter = createWooCommerceAdapter({ geocode: geocodeCity });
@@ -72,7 +72,7 @@ describe('woocommerce mapping', () => {
       if (line !== undefined) Object.assign(line, { subtotal: '10.00', total: '8.50', quantity: 3 });
     });
     const [record] = adapter.parse(text);
-    const line = record?.kind === 'order' ? record.order.lines[0] : undefined;
+    const line = orderOf(record).lines[0];
     expect(line?.unitPriceMinor).toBe(333);
     expect(line?.attributes?.discountMinor).toBe('150');
   });
@@ -83,7 +83,7 @@ describe('woocommerce mapping', () => {
       if (line !== undefined) line.sku = '';
     });
     const [record] = adapter.parse(text);
-    expect(record?.kind === 'order' && record.order.lines[1]?.sku).toBe('variation:23');
+    expect(orderOf(record).lines[1]?.sku).toBe('variation:23');
   });
 
   it('cancels a cancelled order', () => {
@@ -100,7 +100,7 @@ describe('woocommerce mapping', () => {
       order.status = 'checkout-draft';
     });
     const record = onlyRecord(adapter.parse(text));
-    expect(record.kind === 'rejected' && record.reason).toBe(
+    expect(rejectionReason(record)).toBe(
       'order 1 (order id 727): status: "checkout-draft" is invalid; expected a placed order; checkout-draft and trash orders are not published',
     );
   });
@@ -124,7 +124,7 @@ describe('woocommerce mapping', () => {
       });
     });
     const [record] = createWooCommerceAdapter({ geocode }).parse(text);
-    const destination = record?.kind === 'order' ? record.order.destination : undefined;
+    const destination = orderOf(record).destination;
     expect(destination?.name).toBe('서연 Kim Núñez');
     expect(destination?.line1).toBe('Calle Mayor Nº 5');
     expect(destination?.city).toBe('São Paulo');
@@ -139,7 +139,7 @@ describe('woocommerce corrupted input', () => {
       if (line !== undefined) delete line.subtotal;
     });
     const record = onlyRecord(adapter.parse(text));
-    expect(record.kind === 'rejected' && record.reason).toBe(
+    expect(rejectionReason(record)).toBe(
       'order 1 (order id 727): line_items[0].subtotal: missing; expected a decimal amount such as "19.99"',
     );
   });
@@ -150,7 +150,7 @@ describe('woocommerce corrupted input', () => {
       if (line !== undefined) line.quantity = 'two';
     });
     const record = onlyRecord(adapter.parse(text));
-    expect(record.kind === 'rejected' && record.reason).toBe(
+    expect(rejectionReason(record)).toBe(
       'order 1 (order id 727): line_items[1].quantity: "two" is invalid; expected a positive whole quantity',
     );
   });
@@ -160,7 +160,7 @@ describe('woocommerce corrupted input', () => {
       Object.assign(order.shipping as object, { city: '', country: '' });
     });
     const record = onlyRecord(adapter.parse(text));
-    expect(record.kind === 'rejected' && record.reason).toContain('shipping.country: missing; expected an ISO 3166-1 alpha-2 country code');
+    expect(rejectionReason(record)).toContain('shipping.country: missing; expected an ISO 3166-1 alpha-2 country code');
   });
 
   it('rejects a local time without offset', () => {
@@ -168,7 +168,7 @@ describe('woocommerce corrupted input', () => {
       delete order.date_created_gmt;
     });
     const record = onlyRecord(adapter.parse(text));
-    expect(record.kind === 'rejected' && record.reason).toBe(
+    expect(rejectionReason(record)).toBe(
       'order 1 (order id 727): date_created_gmt: missing; expected a UTC timestamp such as "2017-03-22T19:28:02"',
     );
   });

@@ -1,9 +1,9 @@
 import { FieldError } from './errors.ts';
 
 /**
- * Currencies whose minor unit is not 2 decimals, from the minor unit column of the ISO 4217
- * currency list. `Intl.NumberFormat` is not used because its CLDR data gives display digits,
- * which differ from ISO 4217 for some currencies (HUF, IDR and IQD, among others).
+ * Currencies whose minor unit is not 2 decimals, from the minor unit column of ISO 4217 list one.
+ * `Intl.NumberFormat` is not used because its CLDR data gives display digits, which differ from
+ * ISO 4217 for some currencies: Node 20 returns 0 for HUF, IDR and IQD (ISO 4217: 2, 2 and 3).
  */
 const NON_TWO_DECIMAL_CURRENCIES: Readonly<Record<string, number>> = {
   BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0,

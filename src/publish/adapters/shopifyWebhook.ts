@@ -40,7 +40,7 @@ const EXPECTED_DOCUMENT =
 /**
  * Creates the adapter for Shopify order JSON: the `orders/create` webhook body, or Admin REST API
  * responses. Decisions:
- * - ids (order, line, customer) stay strings with every digit, because they exceed 2^53;
+ * - ids (order, line, customer) stay strings with every digit, because they can exceed 2^53;
  * - a line without a SKU uses `variant:<variant_id>` as its SKU;
  * - prices are shop-currency list prices; a line's discount (its `discount_allocations`, else
  *   `total_discount`) is kept in the line attribute `discountMinor`, not subtracted;
@@ -111,7 +111,7 @@ function readOrder(value: unknown, label: RecordLabel, geocode: Geocoder): Parse
 
   const records: ParsedRecord[] = [{ kind: 'order', recordId: label.locator, order }];
   if (readOptionalString(source, 'cancelled_at') !== undefined) {
-    // Shopify's cancel_reason values: customer, fraud, inventory, declined, staff, other.
+    // A null cancel_reason becomes "other", Shopify's own value for an unstated reason.
     const reason = readOptionalString(source, 'cancel_reason') ?? 'other';
     records.push({ kind: 'cancel', recordId: label.locator, orderId, reason });
   }
@@ -126,6 +126,8 @@ function readLine(line: SourceObject, currency: string): LineInput {
   const sku = readOptionalString(line, 'sku') ?? (variantId === undefined ? undefined : `variant:${variantId}`);
   if (sku === undefined) throw new FieldError(childPath(line.path, 'sku'), line.value.sku, 'a SKU, or a variant_id to use in its place');
 
+  // NOTE: only the ordered `quantity` is read. A payload sent after an order edit that removed
+  // units would need the line's current quantity, which this adapter does not read.
   const quantity = readInteger(line, 'quantity', 'a positive whole quantity');
   if (quantity <= 0) throw new FieldError(childPath(line.path, 'quantity'), quantity, 'a positive whole quantity');
 

@@ -9,7 +9,8 @@ export const FORMAT_NAMES: readonly FormatName[] = ['uci-csv', 'jsonl', 'shopify
 /**
  * One result of reading an input file. `recordId` locates the source record in the file, such as
  * `line 7` for line-based formats or `order 2` for JSON documents. Each source record has its own
- * `recordId`, and an order and the cancel derived from the same source record share it.
+ * `recordId`, and an order and the cancel derived from the same source record share it. A cancel
+ * without `lines` cancels the whole order.
  */
 export type ParsedRecord =
   | { kind: 'order'; recordId: string; order: OrderInput }

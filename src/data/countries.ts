@@ -51,7 +51,7 @@ export const UCI_COUNTRY_CODES: Readonly<Record<string, string | null>> = {
   USA: 'US',
 };
 
-/** Why a name is not a country, for the names that map to `null`. */
+/** Reason per name that maps to `null`. */
 const NOT_A_COUNTRY: Readonly<Record<string, string>> = {
   'European Community': 'is a region of several countries, not one destination country',
   Unspecified: 'means the retailer did not record the destination',

@@ -3,7 +3,7 @@
  */
 import type { UciRecord } from './uciRecord.ts';
 
-/** What a set of orders asks for. */
+/** Units per SKU, orders per country and order days of a set of orders. */
 export interface Demand {
   /** Units ordered per SKU, summed over order lines with a positive quantity. */
   skuUnits: ReadonlyMap<string, number>;

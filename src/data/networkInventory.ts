@@ -56,13 +56,13 @@ function addStock(inventory: Record<string, Record<string, number>>, nodeId: str
 /** Spreads `total` units over the carrying DCs by weight; the first carrier takes the remainder. */
 function spreadOverDcs(inventory: Record<string, Record<string, number>>, carriers: readonly DcPlan[], sku: string, total: number): void {
   const weightSum = carriers.reduce((sum, plan) => sum + plan.weight, 0);
-  let given = 0;
+  let assigned = 0;
   for (const plan of carriers.slice(1)) {
     const units = Math.floor((total * plan.weight) / weightSum);
     addStock(inventory, plan.nodeId, sku, units);
-    given += units;
+    assigned += units;
   }
-  addStock(inventory, (carriers[0] as DcPlan).nodeId, sku, total - given);
+  addStock(inventory, (carriers[0] as DcPlan).nodeId, sku, total - assigned);
 }
 
 /**

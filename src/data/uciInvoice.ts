@@ -34,7 +34,7 @@ export const UCI_FEE_CODES: ReadonlySet<string> = new Set([
 /** Time zone of the retailer's invoice clock: InvoiceDate values are UK local times. */
 export const UCI_TIME_ZONE = 'Europe/London';
 
-/** Longest description the order schema accepts. */
+/** Maximum description length that the order schema accepts. */
 const MAX_DESCRIPTION = 1024;
 
 type LineInput = z.input<typeof OrderLineSchema>;

@@ -105,6 +105,11 @@ describe('UCI reader on fixtures', () => {
     expect(reasonOf(records[2])).toContain('rows of invoice 600014 appear again after other invoices');
   });
 
+  it('fails on broken CSV quoting', async () => {
+    const path = await writeCsv(dir, 'broken.csv', ['600019,20001,"UNCLOSED,1,2010-12-01 10:00:00,1.00,1.0,United Kingdom']);
+    await expect(readAll({ path })).rejects.toThrow(/broken\.csv: failed to read the CSV/);
+  });
+
   it('rejects an invalid date option', async () => {
     await expect(readAll({ path: dir, fromDate: '1 Dec 2010' })).rejects.toThrow(/fromDate "1 Dec 2010" is invalid/);
   });

@@ -1,7 +1,7 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { NodeIdSchema } from '../domain/ids.ts';
-import type { NodeStatus } from '../domain/node.ts';
+import type { FulfillmentNode, NodeStatus } from '../domain/node.ts';
 import type { Logger } from '../logging.ts';
 import { decode, encode } from '../transport/codec.ts';
 import { MESSAGE_VERSION, WorkOrderSchema, describeIssues, type AgentReport, type WorkOrder } from '../transport/messages.ts';
@@ -19,6 +19,8 @@ export interface NodeAgentOptions {
   /** Called when the engine withdraws lines of earlier work (the order was cancelled). */
   onCancel?: (work: WorkOrder, agent: NodeAgent) => void;
   logger: Logger;
+  /** Interval of liveness heartbeats on `sy.hb.<nodeId>`, in ms; 0 sends none. Default 5,000. */
+  heartbeatMs?: number;
 }
 
 /** Shipment details reported with `shipped`. */
@@ -35,6 +37,7 @@ export interface ShipmentDetails {
  */
 export class NodeAgent {
   private messages: ConsumerMessages | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly options: NodeAgentOptions,
@@ -48,6 +51,7 @@ export class NodeAgent {
     await ensureStreams(options.nc);
     const agent = new NodeAgent(options, jetstream(options.nc));
     await agent.consume();
+    agent.startHeartbeat(options.heartbeatMs ?? 5_000);
     return agent;
   }
 
@@ -90,9 +94,28 @@ export class NodeAgent {
     await this.publish('status', `${this.nodeId}:status:${status}:${reference}`, { type: 'node.status', nodeId: this.nodeId, status });
   }
 
-  /** Stops receiving work; the durable consumer keeps what arrives meanwhile. */
+  /**
+   * Registers the node with the engine: a new node becomes a sourcing candidate at once, with
+   * the given opening stock (units per SKU); a known node keeps its stock.
+   */
+  async register(node: FulfillmentNode, stock: Record<string, number> = {}): Promise<void> {
+    await this.publish('register', `${this.nodeId}:register:${node.nodeId}`, { type: 'node.register', nodeId: this.nodeId, node, stock });
+  }
+
+  /** Stops heartbeats and receiving work; the durable consumer keeps what arrives meanwhile. */
   async stop(): Promise<void> {
+    clearInterval(this.heartbeat);
     await this.messages?.close();
+  }
+
+  private startHeartbeat(intervalMs: number): void {
+    if (intervalMs <= 0) return;
+    const beat = (): void => {
+      if (!this.options.nc.isClosed()) this.options.nc.publish(subjects.heartbeat(this.nodeId), encode({ nodeId: this.nodeId, at: Date.now() }));
+    };
+    beat();
+    this.heartbeat = setInterval(beat, intervalMs);
+    this.heartbeat.unref();
   }
 
   private async report(report: Omit<AgentReport, 'type' | 'v' | 'key' | 'nodeId' | 'at'>): Promise<void> {

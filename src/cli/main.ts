@@ -1,81 +1,16 @@
-import { Command, InvalidArgumentError } from 'commander';
-import { readSettings } from '../config/settings.ts';
-import { runDemo } from '../demo/runDemo.ts';
-import { createLogger } from '../logging.ts';
-import { loadRules } from './loadRules.ts';
-import { formatSummary } from './printSummary.ts';
-import { runEngineService } from './engineService.ts';
+import { Command } from 'commander';
+import { registerAgent } from './commands/agent.ts';
+import { registerDemo } from './commands/demo.ts';
+import { registerEngine } from './commands/engine.ts';
+import { registerNetwork } from './commands/network.ts';
 
 const program = new Command('switchyard').description('Real-time order orchestration engine').showHelpAfterError();
-
-program
-  .command('demo')
-  .description('replay the bundled real orders end to end and print a summary')
-  .option('--data <path>', 'UCI CSV file or folder to replay (default: the bundled subset)')
-  .option('--from <date>', 'first invoice date to replay, YYYY-MM-DD', isoDate)
-  .option('--to <date>', 'last invoice date to replay, YYYY-MM-DD', isoDate)
-  .option('--speedup <factor>', 'simulated time per real time (43200 replays 12 hours per second)', positiveNumber, 43_200)
-  .option('--seed <n>', 'seed of the generated fulfillment network', integer, 7)
-  .option('--reject-rate <share>', 'share of allocations the simulated nodes reject, 0 to 1', share, 0.02)
-  .option('--settle-timeout <seconds>', 'longest wait for orders to settle after the last publish', positiveNumber, 300)
-  .option('--no-progress', 'hide the progress bar')
-  .action(async (options: { data?: string; from?: string; to?: string; speedup: number; seed: number; rejectRate: number; settleTimeout: number; progress: boolean }) => {
-    const settings = readSettings();
-    const logger = createLogger('demo', process.env.SWITCHYARD_LOG_LEVEL ?? 'warn');
-    const rules = await loadRules(settings.SWITCHYARD_RULES);
-    const result = await runDemo({
-      ...(options.data === undefined ? {} : { dataPath: options.data }),
-      ...(options.from === undefined ? {} : { fromDate: options.from }),
-      ...(options.to === undefined ? {} : { toDate: options.to }),
-      speedup: options.speedup,
-      seed: options.seed,
-      rejectRate: options.rejectRate,
-      natsUrl: settings.NATS_URL,
-      dataDir: `${settings.SWITCHYARD_DATA_DIR}/demo`,
-      rules,
-      settleTimeoutSeconds: options.settleTimeout,
-      progress: options.progress && process.stderr.isTTY,
-      logger,
-    });
-    process.stdout.write(`${formatSummary(result.summary)}\n`);
-    process.stdout.write(`summary written to ${result.summaryPath}\n`);
-    if (!result.settled) {
-      process.stderr.write('error: some orders had not settled when the settle timeout ran out\n');
-      process.exitCode = 1;
-    }
-  });
-
-program
-  .command('engine')
-  .description('run the engine as a service (settings from the environment, see deploy/README.md)')
-  .action(async () => {
-    await runEngineService(readSettings());
-  });
+registerDemo(program);
+registerEngine(program);
+registerNetwork(program);
+registerAgent(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;
 });
-
-function isoDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError(`"${value}" is not a date; expected YYYY-MM-DD`);
-  return value;
-}
-
-function positiveNumber(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError(`"${value}" is not a positive number`);
-  return parsed;
-}
-
-function integer(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed)) throw new InvalidArgumentError(`"${value}" is not an integer`);
-  return parsed;
-}
-
-function share(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw new InvalidArgumentError(`"${value}" is not a share; expected a number from 0 to 1`);
-  return parsed;
-}

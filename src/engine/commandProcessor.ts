@@ -192,6 +192,10 @@ export class CommandProcessor {
 
   private applyToNode(command: NodeCommand): void {
     const { nodes, view } = this.deps;
+    if (command.type === 'node.register') {
+      this.registerNode(command);
+      return;
+    }
     const actor = nodes.get(command.nodeId);
     if (actor === undefined) {
       this.refuse(command.type, command.nodeId, 'unknown', `node ${command.nodeId} was not found`);
@@ -221,6 +225,22 @@ export class CommandProcessor {
       }
     }
     nodes.touch(command.nodeId);
+  }
+
+  private registerNode(command: Extract<NodeCommand, { type: 'node.register' }>): void {
+    const { nodes, view } = this.deps;
+    if (command.node.nodeId !== command.nodeId) {
+      this.refuse(command.type, command.nodeId, 'unknown', `node.nodeId "${command.node.nodeId}" differs from the command's nodeId "${command.nodeId}"`);
+      return;
+    }
+    const known = nodes.get(command.nodeId);
+    if (known === undefined) {
+      const actor = nodes.add(command.node, command.stock);
+      const { context } = actor.getSnapshot();
+      view.setNode(command.node, 'online', context.capacity, Object.entries(context.inventory).map(([sku, level]) => [sku, level.onHand - level.reserved]));
+    }
+    nodes.touch(command.nodeId);
+    this.requireOutbox().event(subjects.nodeEvent(command.nodeId, 'registered'), { type: 'node.registered', nodeId: command.nodeId, known: known !== undefined, skus: Object.keys(command.stock).length, at: this.isoNow() });
   }
 
   private availabilityOf(nodeId: string) {

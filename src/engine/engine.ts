@@ -20,6 +20,7 @@ import { NetworkView } from './networkView.ts';
 import { Outbox } from './outbox.ts';
 import { publishAll } from './publishAll.ts';
 import { answerQueries } from './queries.ts';
+import { HeartbeatMonitor } from './heartbeatMonitor.ts';
 
 /** Options for `Engine.start`. */
 export interface EngineOptions {
@@ -37,6 +38,8 @@ export interface EngineOptions {
   maxBatch?: number;
   /** Sourcing function; default `planSourcing`. */
   plan?: (request: SourcingRequest) => SourcingPlan;
+  /** Agent silence after which its node goes offline, in ms. Default 15,000. */
+  heartbeatTimeoutMs?: number;
 }
 
 /**
@@ -57,6 +60,7 @@ export class Engine {
   private draining: Promise<void> | undefined;
   private messages: ConsumerMessages | undefined;
   private querySubscriptions: Subscription[] = [];
+  private heartbeats: HeartbeatMonitor | undefined;
   private stopped = false;
 
   private constructor(private readonly options: EngineOptions) {
@@ -71,11 +75,9 @@ export class Engine {
       return result;
     };
     const machine = createOrderMachine({ source });
-    let processor: CommandProcessor | undefined;
-    this.orders = new OrderActors({ machine, store: options.store, now: this.now, maxLive: options.maxLiveOrders ?? 50_000, onEffect: (id, e) => processor?.onOrderEffect(id, e) });
-    this.nodes = new NodeActors({ store: options.store, now: this.now, onEffect: (id, e) => processor?.onNodeEffect(id, e) });
-    processor = new CommandProcessor({ orders: this.orders, nodes: this.nodes, view: this.view, store: options.store, metrics: this.metrics, now: this.now });
-    this.processor = processor;
+    this.orders = new OrderActors({ machine, store: options.store, now: this.now, maxLive: options.maxLiveOrders ?? 50_000, onEffect: (id, e) => this.processor.onOrderEffect(id, e) });
+    this.nodes = new NodeActors({ store: options.store, now: this.now, onEffect: (id, e) => this.processor.onNodeEffect(id, e) });
+    this.processor = new CommandProcessor({ orders: this.orders, nodes: this.nodes, view: this.view, store: options.store, metrics: this.metrics, now: this.now });
   }
 
   /** Restores node actors from LMDB, makes sure the streams exist and starts consuming. */
@@ -86,6 +88,7 @@ export class Engine {
     await ensureStreams(options.nc);
     engine.querySubscriptions = answerQueries(options.nc, engine, options.logger);
     await engine.consume();
+    engine.heartbeats = new HeartbeatMonitor({ nc: options.nc, logger: options.logger, ...(options.heartbeatTimeoutMs === undefined ? {} : { timeoutMs: options.heartbeatTimeoutMs }) });
     options.logger.info({ nodes: restored }, 'engine consuming commands');
     return engine;
   }
@@ -103,6 +106,7 @@ export class Engine {
   /** Stops consuming, waits for the batch in progress and stops every actor. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.heartbeats?.stop();
     for (const subscription of this.querySubscriptions) subscription.unsubscribe();
     await this.messages?.close();
     await this.draining;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { OrderSchema, AddressSchema } from '../domain/order.ts';
 import { NodeIdSchema, OrderIdSchema, SkuSchema } from '../domain/ids.ts';
-import { NodeStatusSchema } from '../domain/node.ts';
+import { FulfillmentNodeSchema, NodeStatusSchema } from '../domain/node.ts';
 
 /** Version of the command and event payloads; bumped on incompatible changes. */
 export const MESSAGE_VERSION = 1;
@@ -129,6 +129,19 @@ export const InventoryCommandSchema = z.object({
   at: z.string(),
 });
 
+/**
+ * A node joins the network (or announces itself again): its description and, for a new node,
+ * its opening stock per SKU in unit steps. A known node keeps its stock.
+ */
+export const RegisterNodeSchema = z.object({
+  type: z.literal('node.register'),
+  v: version,
+  key,
+  nodeId: NodeIdSchema,
+  node: FulfillmentNodeSchema,
+  stock: z.record(z.string().min(1).max(64), z.number().int().min(0)).default({}),
+});
+
 export const NodeStatusCommandSchema = z.object({ type: z.literal('node.status'), v: version, key, nodeId: NodeIdSchema, status: NodeStatusSchema });
 
 export const CommandSchema = z.discriminatedUnion('type', [
@@ -143,6 +156,7 @@ export const CommandSchema = z.discriminatedUnion('type', [
   ReleaseSchema,
   AgentReportSchema,
   InventoryCommandSchema,
+  RegisterNodeSchema,
   NodeStatusCommandSchema,
 ]);
 export type Command = z.infer<typeof CommandSchema>;

@@ -17,7 +17,7 @@ export interface NatsEndpoint {
 export async function resolveNats(url: string | undefined, dataDir: string, logger: Logger): Promise<NatsEndpoint> {
   if (url !== undefined) {
     logger.info({ url }, 'using the configured NATS server');
-    return { url, local: false, stop: async () => undefined };
+    return { url, local: false, stop: () => Promise.resolve() };
   }
   const server = await startNatsServer({ storeDir: join(dataDir, 'nats') });
   logger.info({ url: server.url, storeDir: server.storeDir }, 'started a local nats-server');

@@ -23,6 +23,9 @@ export const subjects = {
   nodeEvent: (nodeId: string, type: string) => `${SUBJECT_PREFIX}.evt.node.${nodeId}.${type}`,
   commandError: (kind: string) => `${SUBJECT_PREFIX}.evt.error.${kind}`,
   work: (nodeId: string) => `${SUBJECT_PREFIX}.work.${nodeId}`,
+  /** Core NATS liveness heartbeat of a node agent. */
+  heartbeat: (nodeId: string) => `${SUBJECT_PREFIX}.hb.${nodeId}`,
+  heartbeatsAll: `${SUBJECT_PREFIX}.hb.*`,
   orderQuery: (orderId: string) => `${SUBJECT_PREFIX}.q.order.${orderId}`,
   nodeQuery: (nodeId: string) => `${SUBJECT_PREFIX}.q.node.${nodeId}`,
 } as const;

@@ -37,7 +37,7 @@ export const fulfillmentNodeMachine = setup({
   actions: {
     reserve: enqueueActions(({ context, event, self, enqueue }) => {
       if (event.type !== 'node.reserve') return;
-      const status = STATUS_OF_STATE[String(self.getSnapshot().value)] ?? 'offline';
+      const status = STATUS_OF_STATE[self.getSnapshot().value as string] ?? 'offline';
       emitAll(enqueue, context, reserve(context, status, event));
     }),
     release: enqueueActions(({ context, event, enqueue }) => {

@@ -57,6 +57,7 @@ function describeOrder(context: OrderContext): Record<string, unknown> {
   return {
     orderId: context.orderId,
     status: context.status,
+    order: context.order,
     rejection: context.rejection,
     holdReason: context.holdReason,
     lines: context.lines,

@@ -59,6 +59,11 @@ export class NodeAgent {
     return this.options.nodeId;
   }
 
+  /** Acknowledges an allocation: the node has it and will work on it, so its deadline is cleared. */
+  async accept(allocationId: string): Promise<void> {
+    await this.report({ allocationId, kind: 'accepted' });
+  }
+
   /** Rejects an allocation with a reason code (such as `not_in_stock`); the order reroutes it. */
   async reject(allocationId: string, code: string, reason: string): Promise<void> {
     await this.report({ allocationId, kind: 'rejected', code, reason });

@@ -55,6 +55,10 @@ export async function startSimulatedAgents(options: SimulationOptions): Promise<
   const onWork = (work: WorkOrder, agent: NodeAgent): void => {
     const id = work.allocationId;
     const roll = unitHash(id);
+    agent.accept(id).catch((error: unknown) => {
+      failures++;
+      options.logger.error({ allocationId: id, err: error }, 'simulated agent acknowledgement failed');
+    });
     if (roll < rejectRate) {
       later(id, 0.25 * HOUR, () => agent.reject(id, 'damaged_stock', `simulated agent at ${agent.nodeId} found the stock damaged`));
       return;

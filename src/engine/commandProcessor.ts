@@ -8,6 +8,20 @@ import type { EngineStore } from '../storage/engineStore.ts';
 import type { NetworkView } from './networkView.ts';
 import type { Outbox } from './outbox.ts';
 import type { EngineMetrics } from './metrics.ts';
+import type { BackorderIndex } from './backorderIndex.ts';
+
+/** Business deadlines in milliseconds of engine time. */
+export interface Deadlines {
+  /** How long an agent has to acknowledge released work before it is rerouted. */
+  agentAckMs: number;
+  /** How long an order may wait for stock before the backorder policy applies. */
+  backorderMs: number;
+  /** How long a hold lasts before the order is released. */
+  holdMs: number;
+}
+
+/** Default deadlines: 5 minutes to acknowledge work, 7 days of backorder, 3 days on hold. */
+export const DEFAULT_DEADLINES: Deadlines = { agentAckMs: 5 * 60_000, backorderMs: 7 * 86_400_000, holdMs: 3 * 86_400_000 };
 
 const NODE_EVENTS = { online: 'node.online', paused: 'node.pause', offline: 'node.offline' } as const;
 
@@ -18,6 +32,8 @@ const NODE_EVENTS = { online: 'node.online', paused: 'node.pause', offline: 'nod
 export class CommandProcessor {
   private outbox: Outbox | undefined;
   /** Availability changes of the current command, per node, published as one event each. */
+  /** SKUs whose availability rose during the current command. */
+  private readonly restocked = new Set<string>();
   private readonly availability = new Map<string, { sku: string; onHand: number; reserved: number; available: number }[]>();
 
   constructor(
@@ -27,6 +43,8 @@ export class CommandProcessor {
       view: NetworkView;
       store: EngineStore;
       metrics: EngineMetrics;
+      backorders: BackorderIndex;
+      deadlines: Deadlines;
       now: () => number;
     },
   ) {}
@@ -37,11 +55,53 @@ export class CommandProcessor {
     try {
       if (command.type.startsWith('order.')) this.applyToOrder(command as OrderCommand);
       else this.applyToNode(command as NodeCommand);
+      this.wakeBackorders();
       this.publishAvailability(outbox);
     } finally {
       this.outbox = undefined;
       this.availability.clear();
+      this.restocked.clear();
     }
+  }
+
+  /**
+   * Re-sources orders waiting for SKUs that became available, oldest first, until the view
+   * shows none of the SKU left at any node.
+   */
+  private wakeBackorders(): void {
+    const { orders, backorders, view } = this.deps;
+    const at = this.isoNow();
+    for (const sku of this.restocked) {
+      for (const orderId of backorders.waitingFor(sku)) {
+        if (!view.nodeIds().some((nodeId) => view.available(nodeId, sku) > 0)) break;
+        const actor = orders.get(orderId);
+        if (actor === undefined || actor.getSnapshot().status === 'done') continue;
+        actor.send({ type: 'stock.available', at });
+        this.afterOrderEvent(orderId);
+      }
+    }
+  }
+
+  /** Persists an order after an event and keeps the backorder index in step with it. */
+  private afterOrderEvent(orderId: string): void {
+    const actor = this.deps.orders.get(orderId);
+    const snapshot = actor?.getSnapshot();
+    if (snapshot?.status === 'error') throw new Error(`order ${orderId} failed: ${String(snapshot.error)}`);
+    this.deps.backorders.sync(orderId, snapshot?.context, snapshot?.status === 'done');
+    this.deps.orders.touch(orderId);
+  }
+
+  private scheduleOrderDeadlines(orderId: string, status: string): void {
+    const { timers } = this.deps.store;
+    if (status === 'backordered') this.scheduleTimer(`backorder:${orderId}`, this.deps.deadlines.backorderMs, subjects.orderCommand(orderId, 'deadline'), { type: 'order.deadline', orderId, deadline: 'backorder' });
+    else timers.cancel(`backorder:${orderId}`);
+    if (status === 'on_hold') this.scheduleTimer(`hold:${orderId}`, this.deps.deadlines.holdMs, subjects.orderCommand(orderId, 'deadline'), { type: 'order.deadline', orderId, deadline: 'hold' });
+    else timers.cancel(`hold:${orderId}`);
+  }
+
+  private scheduleTimer(id: string, afterMs: number, subject: string, command: Record<string, unknown>): void {
+    const dueAt = this.deps.now() + afterMs;
+    this.deps.store.timers.schedule(id, dueAt, subject, { ...command, v: 1, key: `timer:${id}:${dueAt}`, at: new Date(dueAt).toISOString() });
   }
 
   private publishAvailability(outbox: Outbox): void {
@@ -80,6 +140,7 @@ export class CommandProcessor {
         outbox.command({ type: 'node.release', v: 1, key: '', nodeId: effect.nodeId, orderId, allocationId: effect.allocationId, lines: effect.lines, reason: effect.reason });
         break;
       case 'status':
+        this.scheduleOrderDeadlines(orderId, effect.status);
         this.deps.metrics.recordStatus(orderId, effect.status, effect.previous, effect.reason);
         outbox.event(subjects.orderEvent(orderId, effect.status), { type: 'order.status', orderId, status: effect.status, previous: effect.previous, reason: effect.reason, at });
         break;
@@ -117,6 +178,7 @@ export class CommandProcessor {
         break;
       }
       case 'work':
+        this.scheduleTimer(`ack:${effect.allocationId}`, this.deps.deadlines.agentAckMs, subjects.nodeCommand(nodeId, 'ackTimeout'), { type: 'node.ackTimeout', nodeId, allocationId: effect.allocationId });
         outbox.work(nodeId, { kind: 'allocate', allocationId: effect.allocationId, orderId: effect.orderId, nodeId, lines: effect.lines, shipTo: effect.shipTo, placedAt: effect.placedAt });
         break;
       case 'cancelWork':
@@ -131,6 +193,7 @@ export class CommandProcessor {
         outbox.command({ type: 'order.reroute', v: 1, key: '', orderId: effect.orderId, allocationId: effect.allocationId, nodeId, code: effect.code, reason: effect.reason, at: effect.at });
         break;
       case 'availability':
+        if (effect.onHand - effect.reserved > this.deps.view.available(nodeId, effect.sku)) this.restocked.add(effect.sku);
         this.deps.view.setAvailable(nodeId, effect.sku, effect.onHand - effect.reserved);
         this.deps.nodes.markSku(nodeId, effect.sku);
         this.availabilityOf(nodeId).push({ sku: effect.sku, onHand: effect.onHand, reserved: effect.reserved, available: effect.onHand - effect.reserved });
@@ -149,7 +212,7 @@ export class CommandProcessor {
       }
       const actor = orders.create(orderId);
       actor.send({ type: 'order.placed', order: command.order, at: command.order.placedAt });
-      orders.touch(orderId);
+      this.afterOrderEvent(orderId);
       return;
     }
 
@@ -186,8 +249,11 @@ export class CommandProcessor {
       case 'order.shipment':
         actor.send({ type: 'shipment.progress', allocationId: command.allocationId, step: command.step, at: command.at, ...(command.carrier === undefined ? {} : { carrier: command.carrier }), ...(command.trackingNumber === undefined ? {} : { trackingNumber: command.trackingNumber }) });
         break;
+      case 'order.deadline':
+        actor.send({ type: 'order.deadline', deadline: command.deadline, at: command.at });
+        break;
     }
-    orders.touch(orderId);
+    this.afterOrderEvent(orderId);
   }
 
   private applyToNode(command: NodeCommand): void {
@@ -210,7 +276,11 @@ export class CommandProcessor {
         actor.send({ type: 'node.release', allocationId: command.allocationId, reason: command.reason, ...(command.lines === undefined ? {} : { lines: command.lines }) });
         break;
       case 'node.report':
+        this.deps.store.timers.cancel(`ack:${command.allocationId}`);
         actor.send({ type: 'node.report', report: command });
+        break;
+      case 'node.ackTimeout':
+        actor.send({ type: 'node.ackTimeout', allocationId: command.allocationId, at: command.at });
         break;
       case 'node.inventory':
         actor.send({ type: 'node.inventory', change: { kind: command.kind, sku: command.sku, quantity: command.quantity } });

@@ -10,11 +10,12 @@ import type { Sourcer } from '../machines/orderLogic.ts';
 import { planSourcing } from '../sourcing/index.ts';
 import type { RuleSet, SourcingPlan, SourcingRequest } from '../sourcing/types.ts';
 import type { EngineStore, OutboxEntry } from '../storage/engineStore.ts';
-import { decode, DecodeError } from '../transport/codec.ts';
+import { decode, DecodeError, encode } from '../transport/codec.ts';
 import { CommandSchema, describeIssues } from '../transport/messages.ts';
 import { ensureStreams } from '../transport/streams.ts';
 import { COMMAND_STREAM, subjects } from '../transport/subjects.ts';
-import { CommandProcessor } from './commandProcessor.ts';
+import { CommandProcessor, DEFAULT_DEADLINES, type Deadlines } from './commandProcessor.ts';
+import { BackorderIndex } from './backorderIndex.ts';
 import { EngineMetrics } from './metrics.ts';
 import { NetworkView } from './networkView.ts';
 import { Outbox } from './outbox.ts';
@@ -40,6 +41,12 @@ export interface EngineOptions {
   plan?: (request: SourcingRequest) => SourcingPlan;
   /** Agent silence after which its node goes offline, in ms. Default 15,000. */
   heartbeatTimeoutMs?: number;
+  /** Business deadlines; each defaults to `DEFAULT_DEADLINES`. */
+  deadlines?: Partial<Deadlines>;
+  /** What a passed backorder deadline does. Default `cancel`. */
+  backorderDeadlineAction?: 'cancel' | 'hold';
+  /** How often due deadlines are looked up, in ms. Default 250. */
+  timerIntervalMs?: number;
 }
 
 /**
@@ -61,6 +68,8 @@ export class Engine {
   private messages: ConsumerMessages | undefined;
   private querySubscriptions: Subscription[] = [];
   private heartbeats: HeartbeatMonitor | undefined;
+  private timerLoop: NodeJS.Timeout | undefined;
+  private firing: Promise<number> | undefined;
   private stopped = false;
 
   private constructor(private readonly options: EngineOptions) {
@@ -74,10 +83,19 @@ export class Engine {
       this.metrics.recordDecision(Number(process.hrtime.bigint() - started));
       return result;
     };
-    const machine = createOrderMachine({ source });
+    const machine = createOrderMachine({ source, deadlines: { backorder: options.backorderDeadlineAction ?? 'cancel' } });
     this.orders = new OrderActors({ machine, store: options.store, now: this.now, maxLive: options.maxLiveOrders ?? 50_000, onEffect: (id, e) => this.processor.onOrderEffect(id, e) });
     this.nodes = new NodeActors({ store: options.store, now: this.now, onEffect: (id, e) => this.processor.onNodeEffect(id, e) });
-    this.processor = new CommandProcessor({ orders: this.orders, nodes: this.nodes, view: this.view, store: options.store, metrics: this.metrics, now: this.now });
+    this.processor = new CommandProcessor({
+      orders: this.orders,
+      nodes: this.nodes,
+      view: this.view,
+      store: options.store,
+      metrics: this.metrics,
+      backorders: new BackorderIndex(options.store.backorders),
+      deadlines: { ...DEFAULT_DEADLINES, ...options.deadlines },
+      now: this.now,
+    });
   }
 
   /** Restores node actors from LMDB, makes sure the streams exist and starts consuming. */
@@ -88,6 +106,7 @@ export class Engine {
     await ensureStreams(options.nc);
     engine.querySubscriptions = answerQueries(options.nc, engine, options.logger);
     await engine.consume();
+    engine.timerLoop = setInterval(() => void engine.fireDueTimers(), options.timerIntervalMs ?? 250);
     engine.heartbeats = new HeartbeatMonitor({ nc: options.nc, logger: options.logger, ...(options.heartbeatTimeoutMs === undefined ? {} : { timeoutMs: options.heartbeatTimeoutMs }) });
     options.logger.info({ nodes: restored }, 'engine consuming commands');
     return engine;
@@ -107,11 +126,38 @@ export class Engine {
   async stop(): Promise<void> {
     this.stopped = true;
     this.heartbeats?.stop();
+    clearInterval(this.timerLoop);
+    await this.firing;
     for (const subscription of this.querySubscriptions) subscription.unsubscribe();
     await this.messages?.close();
     await this.draining;
     this.orders.stopAll();
     this.nodes.stopAll();
+  }
+
+  /**
+   * Publishes every deadline due at the engine clock's now as a command, then removes it.
+   * A crash in between republishes it with the same message id and idempotency key.
+   * Returns how many fired.
+   */
+  async fireDueTimers(): Promise<number> {
+    if (this.firing !== undefined) return 0;
+    const run = async (): Promise<number> => {
+      const due = this.options.store.timers.due(this.now(), 1_000);
+      if (due.length === 0) return 0;
+      const entries = due.map((timer) => ({ subject: timer.subject, data: encode(timer.command), msgId: String(timer.command.key) }));
+      await publishAll(this.js, entries, this.options.logger);
+      for (const timer of due) this.options.store.timers.fired(timer);
+      await this.options.store.flushed();
+      return due.length;
+    };
+    this.firing = run()
+      .catch((error: unknown) => {
+        this.options.logger.error({ err: error }, 'publishing due deadlines failed; retrying on the next tick');
+        return 0;
+      })
+      .finally(() => (this.firing = undefined));
+    return this.firing;
   }
 
   /** Commands waiting in memory to be applied. */

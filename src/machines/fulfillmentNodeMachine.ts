@@ -2,7 +2,7 @@ import { setup, enqueueActions } from 'xstate';
 import type { FulfillmentNode, NodeStatus } from '../domain/node.ts';
 import type { AgentReport, AllocatedLine } from '../transport/messages.ts';
 import type { NodeEffect } from './nodeEffects.ts';
-import { applyReport, changeInventory, dropOpenWork, release, reserve, type InventoryChange, type NodeContext, type ReserveRequest, type StockLevel } from './nodeLogic.ts';
+import { ackTimedOut, applyReport, changeInventory, dropOpenWork, release, reserve, type InventoryChange, type NodeContext, type ReserveRequest, type StockLevel } from './nodeLogic.ts';
 
 /** Events a fulfillment node actor accepts. */
 export type NodeEvent =
@@ -10,6 +10,7 @@ export type NodeEvent =
   | { type: 'node.release'; allocationId: string; lines?: AllocatedLine[]; reason: string }
   | { type: 'node.report'; report: AgentReport }
   | { type: 'node.inventory'; change: InventoryChange }
+  | { type: 'node.ackTimeout'; allocationId: string; at: string }
   | { type: 'node.online' }
   | { type: 'node.pause' }
   | { type: 'node.offline'; at: string };
@@ -48,6 +49,10 @@ export const fulfillmentNodeMachine = setup({
       if (event.type !== 'node.report') return;
       emitAll(enqueue, context, applyReport(context, event.report));
     }),
+    ackTimeout: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'node.ackTimeout') return;
+      emitAll(enqueue, context, ackTimedOut(context, event.allocationId, event.at));
+    }),
     inventory: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'node.inventory') return;
       emitAll(enqueue, context, changeInventory(context, event.change));
@@ -66,6 +71,7 @@ export const fulfillmentNodeMachine = setup({
     'node.release': { actions: 'release' },
     'node.report': { actions: 'report' },
     'node.inventory': { actions: 'inventory' },
+    'node.ackTimeout': { actions: 'ackTimeout' },
   },
   states: {
     online: {

@@ -17,6 +17,8 @@ export interface Reservation {
   state: 'reserved' | 'shipped';
   /** Shipment steps already applied, so a repeated report has its effect once. */
   steps: string[];
+  /** Whether the node's agent has acknowledged the work (any report counts). */
+  acknowledged?: boolean;
 }
 
 /** Everything a fulfillment node actor keeps. The runtime persists `inventory` row by row. */
@@ -116,6 +118,10 @@ export function release(context: NodeContext, allocationId: string, lines: Alloc
 export function applyReport(context: NodeContext, report: AgentReport): NodeEffect[] {
   const reservation = context.reservations[report.allocationId];
   if (reservation === undefined || reservation.steps.includes(report.kind)) return [];
+  if (report.kind === 'accepted') {
+    reservation.acknowledged = true;
+    return [];
+  }
 
   if (report.kind === 'rejected') {
     if (reservation.state !== 'reserved') return [];
@@ -126,6 +132,7 @@ export function applyReport(context: NodeContext, report: AgentReport): NodeEffe
   }
 
   reservation.steps.push(report.kind);
+  reservation.acknowledged = true;
   const effects: NodeEffect[] = [];
   if (report.kind === 'shipped' && reservation.state === 'reserved') {
     reservation.state = 'shipped';
@@ -143,6 +150,14 @@ export function applyReport(context: NodeContext, report: AgentReport): NodeEffe
   effects.push(progress);
   if (report.kind === 'delivered') delete context.reservations[report.allocationId];
   return effects;
+}
+
+/** Hands back work whose agent did not acknowledge it in time; acknowledged work is kept. */
+export function ackTimedOut(context: NodeContext, allocationId: string, at: string): NodeEffect[] {
+  const reservation = context.reservations[allocationId];
+  if (reservation === undefined || reservation.state !== 'reserved' || reservation.acknowledged === true) return [];
+  const reason = `node ${context.node.nodeId} did not acknowledge the allocation in time`;
+  return [...release(context, allocationId, undefined, reason), { type: 'workRejected', orderId: reservation.orderId, allocationId, code: 'ack_timeout', reason, at }];
 }
 
 /** Applies a receipt, adjustment or count; on hand never drops below zero. */

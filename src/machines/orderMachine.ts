@@ -1,5 +1,5 @@
 import { setup, enqueueActions } from 'xstate';
-import type { Order } from '../domain/order.ts';
+import { UNIT_SCALE, type Order } from '../domain/order.ts';
 import type { ShipmentStep } from '../transport/messages.ts';
 import type { OrderEffect } from './orderEffects.ts';
 import {
@@ -29,11 +29,19 @@ export type OrderEvent =
   | { type: 'order.cancel'; lines?: { sku: string; quantity: number }[]; reason: string; at: string }
   | { type: 'order.hold'; reason: string; at: string }
   | { type: 'order.release'; at: string }
-  | { type: 'stock.available'; at: string };
+  | { type: 'stock.available'; at: string }
+  | { type: 'order.deadline'; deadline: 'backorder' | 'hold'; at: string };
 
 /** What the order machine needs from outside: a sourcing decision over the current network view. */
 export interface OrderMachineDeps {
   source: Sourcer;
+  /** What happens when a deadline passes. Default: backorders are cancelled, holds released. */
+  deadlines?: DeadlinePolicy;
+}
+
+/** Actions taken when a business deadline of an order passes. */
+export interface DeadlinePolicy {
+  backorder: 'cancel' | 'hold';
 }
 
 /** Input of a new order actor. */
@@ -107,11 +115,17 @@ export function createOrderMachine(deps: OrderMachineDeps) {
           },
           allocating: {},
           fulfilling: {},
-          backordered: {
-            on: { 'stock.available': { target: 'sourcing' } },
-          },
+          backordered: {},
         },
         on: {
+          'stock.available': {
+            guard: ({ context }) => totals(context).backordered > 0,
+            target: '.sourcing',
+          },
+          'order.deadline': {
+            target: '.routing',
+            actions: apply((context, event) => (event.type === 'order.deadline' ? deadlinePassed(context, event, deps.deadlines) : noStep(context))),
+          },
           'allocation.answered': {
             target: '.routing',
             actions: apply((context, event) => {
@@ -143,6 +157,11 @@ export function createOrderMachine(deps: OrderMachineDeps) {
       },
       onHold: {
         on: {
+          'order.deadline': {
+            guard: ({ event }) => event.type === 'order.deadline' && event.deadline === 'hold',
+            target: 'active',
+            actions: apply((context, event) => releaseHold(context, eventTime(event))),
+          },
           'order.release': {
             target: 'active',
             actions: apply((context, event) => releaseHold(context, eventTime(event))),
@@ -179,6 +198,20 @@ function chain(first: Step, then: (context: OrderContext) => Step): Step {
 
 function eventTime(event: OrderEvent): string {
   return 'at' in event ? event.at : new Date(0).toISOString();
+}
+
+function deadlinePassed(context: OrderContext, event: Extract<OrderEvent, { type: 'order.deadline' }>, policy: DeadlinePolicy | undefined): Step {
+  if (event.deadline !== 'backorder' || totals(context).backordered === 0) return noStep(context);
+  const backordered = context.lines.filter((line) => line.backordered > 0).map((line) => ({ sku: line.sku, quantity: line.backordered }));
+  if ((policy?.backorder ?? 'cancel') === 'hold') return holdOrder(context, 'backorder deadline passed; review the backordered lines', event.at);
+  // Only the backordered quantities are cancelled: quantities of those SKUs held by open
+  // allocations come after them in cancelQuantities, so a request capped at the backorder spares them.
+  return cancelQuantities(context, backordered.map((item) => ({ sku: item.sku, quantity: item.quantity / unitScaleOf(context, item.sku) })), 'backorder deadline passed', event.at);
+}
+
+function unitScaleOf(context: OrderContext, sku: string): number {
+  const unit = context.lines.find((line) => line.sku === sku)?.unit ?? 'each';
+  return UNIT_SCALE[unit];
 }
 
 function cancelOrRefuse(context: OrderContext, event: Extract<OrderEvent, { type: 'order.cancel' }>, state: string): Step {

@@ -5,7 +5,8 @@ import type { Candidate, Problem } from './problem.ts';
 import { totalMilliUnits } from './problem.ts';
 import type { LineToPlan } from './buildProblem.ts';
 import { buildProblem } from './buildProblem.ts';
-import { buildTierCandidates, classifyNodes, logExclusion } from './candidates.ts';
+import { buildTierCandidates, createExclusionLog, exclusionGroups } from './candidates.ts';
+import { ruleIndexFor } from './ruleIndex.ts';
 import type { ExclusionLog } from './candidates.ts';
 import { createScratch, evaluateSubset } from './evaluate.ts';
 import type { Assignment } from './evaluate.ts';
@@ -41,23 +42,27 @@ export function attemptRule(context: AttemptContext, rule: Rule, lines: readonly
   const { request } = context;
   const costs = ruleCosts(context.ruleSet, rule);
   const { problem, safetySteps } = buildProblem(lines, rule, costs.extraShipmentPenaltyMinor, context.rejectedLineIds);
-  const log: ExclusionLog = new Map();
-  const byTier = classifyNodes(request.network, rule, context.rejectedOrder, log);
-  const inputs = { network: request.network, rule, costs, problem, destination: request.order.destination, now: request.now, safetySteps, consumed: context.consumed, rejectedLines: context.rejectedLines, log };
+  const log: ExclusionLog = createExclusionLog();
+  const states = request.network.nodes;
+  const index = ruleIndexFor(states, rule);
+  log.shared.push(...index.staticExclusions);
+  const inputs = { network: request.network, rule, costs, problem, destination: request.order.destination, now: request.now, safetySteps, consumed: context.consumed, rejectedLines: context.rejectedLines, rejectedOrder: context.rejectedOrder, log };
 
   const demand = totalMilliUnits(problem);
   let search: SearchResult = { best: undefined, exact: true, evaluated: 0, top: [] };
   let tiersSearched = 0;
-  for (let tier = 0; tier < byTier.length; tier++) {
-    const added = buildTierCandidates(inputs, byTier[tier] ?? [], tier);
+  const tierCount = rule.tiers.length;
+  for (let tier = 0; tier < tierCount; tier++) {
+    const added = buildTierCandidates(inputs, states, index.tierPositions[tier] ?? new Int32Array(0), tier, problem.candidates.length === 0);
     tiersSearched = tier + 1;
     if (added.length === 0) continue;
     problem.candidates.push(...added);
     search = searchPlan(problem, context.limits);
     if ((search.best?.filled ?? 0) >= demand) break;
   }
-  for (let tier = tiersSearched; tier < byTier.length; tier++) {
-    for (const state of byTier[tier] ?? []) logExclusion(log, `tier ${tier + 1} not searched: earlier tiers fill every line`, state.node.nodeId);
+  for (let tier = tiersSearched; tier < tierCount; tier++) {
+    const nodeIds = index.tierNodeIds[tier] ?? [];
+    if (nodeIds.length > 0) log.shared.push({ reason: `tier ${tier + 1} not searched: earlier tiers fill every line`, nodeIds });
   }
 
   const explanation: AttemptExplanation = {
@@ -79,7 +84,7 @@ export function attemptRule(context: AttemptContext, rule: Rule, lines: readonly
       filledMilliUnits: plan.filled,
       totalCostMinor: plan.cost,
     })),
-    excluded: [...log].map(([reason, nodeIds]) => ({ reason, nodeIds })),
+    excluded: exclusionGroups(log),
   };
 
   const best = search.best;

@@ -16,7 +16,8 @@ export interface LineToPlan {
 /** A problem plus the safety stock per node type in unit steps, per SKU index. */
 export interface BuiltProblem {
   problem: Problem;
-  safetySteps: Record<NodeType, Int32Array>;
+  /** Undefined for a node type without safety stock. */
+  safetySteps: Record<NodeType, Int32Array | undefined>;
 }
 
 /**
@@ -44,18 +45,20 @@ export function buildProblem(lines: readonly LineToPlan[], rule: Rule, penalty: 
   for (const line of problemLines) demand[line.skuIndex] = (demand[line.skuIndex] ?? 0) + line.quantity;
   const milliPerStep = Int32Array.from(scales, (scale) => 1000 / scale);
 
-  const groups = buildGroups(lines, problemLines, rule, milliPerStep);
-  const divisibleDemand = new Int32Array(skus.length);
+  const needsGroups = !rule.split.splitLineQuantities || rule.split.shipTogetherAttribute !== undefined;
+  const groups = needsGroups ? buildGroups(lines, problemLines, rule, milliPerStep) : [];
+  const divisibleDemand = groups.length === 0 ? demand : new Int32Array(skus.length);
   const divisibleLinesBySku: number[][] = skus.map(() => []);
-  problemLines.forEach((line, index) => {
-    if (line.group >= 0) return;
-    divisibleDemand[line.skuIndex] = (divisibleDemand[line.skuIndex] ?? 0) + line.quantity;
+  const rejectedFirst: number[] = [];
+  const rest: number[] = [];
+  for (let index = 0; index < problemLines.length; index++) {
+    const line = problemLines[index] as ProblemLine;
+    if (line.group >= 0) continue;
+    if (groups.length > 0) divisibleDemand[line.skuIndex] = (divisibleDemand[line.skuIndex] ?? 0) + line.quantity;
     divisibleLinesBySku[line.skuIndex]?.push(index);
-  });
-
-  const divisible = problemLines.flatMap((line, index) => (line.group < 0 ? [index] : []));
-  const rejectedFirst = divisible.filter((index) => rejectedLineIds.has(problemLines[index]?.lineId ?? ''));
-  const rest = divisible.filter((index) => !rejectedLineIds.has(problemLines[index]?.lineId ?? ''));
+    if (rejectedLineIds.size > 0 && rejectedLineIds.has(line.lineId)) rejectedFirst.push(index);
+    else rest.push(index);
+  }
 
   const problem: Problem = {
     skus,
@@ -65,8 +68,8 @@ export function buildProblem(lines: readonly LineToPlan[], rule: Rule, penalty: 
     groups,
     divisibleLinesBySku,
     divisibleDemand,
-    hasRejections: problemLines.some((line) => rejectedLineIds.has(line.lineId)),
-    divisibleLineOrder: [...rejectedFirst, ...rest],
+    hasRejections: rejectedLineIds.size > 0 && problemLines.some((line) => rejectedLineIds.has(line.lineId)),
+    divisibleLineOrder: rejectedFirst.length === 0 ? rest : rejectedFirst.concat(rest),
     tierCount: rule.tiers.length,
     candidates: [],
     maxShipments: rule.split.mode === 'ship_complete' ? 1 : rule.split.maxShipments,
@@ -110,11 +113,11 @@ function buildGroups(lines: readonly LineToPlan[], problemLines: ProblemLine[], 
 }
 
 /** Safety stock in unit steps: the rule states it in the SKU's unit, scaled and rounded to whole steps. */
-function safetyStepsFor(rule: Rule, skus: readonly string[], scales: readonly number[]): Record<NodeType, Int32Array> {
-  const result = {} as Record<NodeType, Int32Array>;
+function safetyStepsFor(rule: Rule, skus: readonly string[], scales: readonly number[]): Record<NodeType, Int32Array | undefined> {
+  const result: Record<NodeType, Int32Array | undefined> = { DC: undefined, STORE: undefined, DROPSHIP: undefined };
   for (const type of NODE_TYPES) {
     const units = rule.safetyStock[type] ?? 0;
-    result[type] = Int32Array.from(skus, (_, index) => Math.round(units * (scales[index] ?? 1)));
+    if (units > 0) result[type] = Int32Array.from(skus, (_, index) => Math.round(units * (scales[index] ?? 1)));
   }
   return result;
 }

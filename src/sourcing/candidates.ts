@@ -5,51 +5,39 @@ import type { Candidate, Problem } from './problem.ts';
 import { greatCircleKm } from './geo.ts';
 import { localMinutesOfDay, parseTimeOfDay } from './localTime.ts';
 
-/** Nodes left out, grouped by reason (insertion order is deterministic). */
-export type ExclusionLog = Map<string, string[]>;
+/** Nodes left out: groups shared from the rule index, plus groups built during the decision. */
+export interface ExclusionLog {
+  shared: { reason: string; nodeIds: readonly string[] }[];
+  built: Map<string, string[]>;
+}
+
+/** Creates an empty exclusion log. */
+export function createExclusionLog(): ExclusionLog {
+  return { shared: [], built: new Map() };
+}
 
 /** Adds a node to the exclusion log under a reason. */
 export function logExclusion(log: ExclusionLog, reason: string, nodeId: string): void {
-  const nodeIds = log.get(reason);
-  if (nodeIds === undefined) log.set(reason, [nodeId]);
+  const nodeIds = log.built.get(reason);
+  if (nodeIds === undefined) log.built.set(reason, [nodeId]);
   else nodeIds.push(nodeId);
 }
 
-/** Returns the tier position of a node under a rule, or -1 when no tier includes it. */
-function tierOf(rule: Rule, state: NodeState): number {
-  const node = state.node;
-  for (let tier = 0; tier < rule.tiers.length; tier++) {
-    const spec = rule.tiers[tier];
-    if (spec === undefined) continue;
-    if (spec.types.includes(node.type) || spec.nodes.includes(node.nodeId)) return tier;
-    if (spec.groups.length > 0 && node.groups.some((group) => spec.groups.includes(group))) return tier;
-  }
-  return -1;
+/** The log as explanation groups: shared groups first, then the others in the order first seen. */
+export function exclusionGroups(log: ExclusionLog): { reason: string; nodeIds: readonly string[] }[] {
+  const groups = log.shared.slice();
+  for (const [reason, nodeIds] of log.built) groups.push({ reason, nodeIds });
+  return groups;
 }
 
-/**
- * Sorts the network's nodes into the rule's tiers after the checks that need no stock lookup:
- * tier membership, the rule's exclusions, earlier rejections of the whole order, status and
- * remaining capacity. Everything left out is logged with its reason.
- */
-export function classifyNodes(network: NetworkSnapshot, rule: Rule, rejectedOrder: ReadonlySet<string>, log: ExclusionLog): NodeState[][] {
-  const byTier: NodeState[][] = rule.tiers.map(() => []);
-  const excludedNodes = rule.exclude.nodes;
-  const excludedGroups = rule.exclude.groups;
-
-  for (const state of network.nodes) {
-    const node = state.node;
-    const tier = tierOf(rule, state);
-    if (tier < 0) logExclusion(log, `type ${node.type} and groups in no tier of rule "${rule.id}"`, node.nodeId);
-    else if (excludedNodes.includes(node.nodeId)) logExclusion(log, `excluded by rule "${rule.id}"`, node.nodeId);
-    else if (excludedGroups.length > 0 && node.groups.some((group) => excludedGroups.includes(group))) logExclusion(log, `in a group excluded by rule "${rule.id}"`, node.nodeId);
-    else if (rejectedOrder.has(node.nodeId)) logExclusion(log, 'rejected this order earlier', node.nodeId);
-    else if (state.status !== 'online') logExclusion(log, `status ${state.status}; only online nodes take work`, node.nodeId);
-    else if (!(state.remainingCapacity >= 1)) logExclusion(log, 'no shipment capacity left today', node.nodeId);
-    else byTier[tier]?.push(state);
-  }
-  return byTier;
-}
+const REJECTED_ORDER = 'rejected this order earlier';
+const NO_CAPACITY = 'no shipment capacity left today';
+const NO_STOCK = 'no stock of the requested SKUs after safety stock';
+const BAD_CLOCK = 'invalid time zone or cut-off';
+const STATUS_REASON: Readonly<Record<string, string>> = {
+  paused: 'status paused; only online nodes take work',
+  offline: 'status offline; only online nodes take work',
+};
 
 /** Everything needed to turn a node into a candidate for one problem. */
 export interface CandidateInputs {
@@ -60,40 +48,94 @@ export interface CandidateInputs {
   destination: { lat: number; lon: number };
   now: number;
   /** Safety stock in unit steps per node type, per SKU index. */
-  safetySteps: Readonly<Record<NodeType, Int32Array>>;
+  safetySteps: Readonly<Record<NodeType, Int32Array | undefined>>;
   /** Units already promised by earlier rule attempts of the same request, keyed `nodeId \n sku`. */
   consumed: ReadonlyMap<string, number> | undefined;
   /** Lines each node rejected earlier. */
   rejectedLines: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Nodes that rejected the whole order earlier. */
+  rejectedOrder: ReadonlySet<string>;
   log: ExclusionLog;
 }
 
-/** Builds the candidates of one tier (stock, distance and cut-off checks), sorted by cost then nodeId. */
-export function buildTierCandidates(inputs: CandidateInputs, states: readonly NodeState[], tier: number): Candidate[] {
-  const { rule, log } = inputs;
-  const candidates: Candidate[] = [];
+/** A node that passed the checks that need no stock lookup. */
+interface PreCandidate {
+  state: NodeState;
+  cost: number;
+  distanceKm: number;
+  afterCutoff: boolean;
+}
 
-  for (const state of states) {
-    const node = state.node;
-    const distanceKm = greatCircleKm(node.lat, node.lon, inputs.destination.lat, inputs.destination.lon);
-    if (rule.maxDistanceKm !== undefined && distanceKm > rule.maxDistanceKm) {
-      logExclusion(log, `farther than ${rule.maxDistanceKm} km from the destination`, node.nodeId);
+/**
+ * Builds the candidates of one tier: drops nodes that rejected the order, are not online, have
+ * no capacity left, are too far or past a cut-off the rule excludes, then looks up stock in
+ * order of shipment cost. When `mayStopEarly` (no earlier tier has candidates), lookups stop
+ * once a node that fills every line alone is found: any plan with a costlier node costs more
+ * than that single shipment and fills no more. Sorted by cost, then nodeId.
+ */
+export function buildTierCandidates(inputs: CandidateInputs, states: readonly NodeState[], positions: Int32Array, tier: number, mayStopEarly: boolean): Candidate[] {
+  const { log } = inputs;
+  const candidates: Candidate[] = [];
+  const ordered = preCandidates(inputs, states, positions);
+  let stopAbove = Number.POSITIVE_INFINITY;
+
+  for (let position = 0; position < ordered.length; position++) {
+    const { state, cost, distanceKm, afterCutoff } = ordered[position] as PreCandidate;
+    const nodeId = state.node.nodeId;
+    if (cost > stopAbove) {
+      const skipped = ordered.slice(position).map((item) => item.state.node.nodeId);
+      log.shared.push({ reason: `not looked up: costlier than ${stopAbove}, the cost of a single node that fills every line`, nodeIds: skipped });
+      break;
+    }
+    const avail = stockAt(inputs, nodeId, state.node.type);
+    if (avail === undefined) {
+      logExclusion(log, NO_STOCK, nodeId);
       continue;
     }
 
-    const avail = stockAt(inputs, node.nodeId, node.type);
-    if (avail === undefined) {
-      logExclusion(log, 'no stock of the requested SKUs after safety stock', node.nodeId);
+    const rejectedLines = inputs.rejectedLines.get(nodeId);
+    candidates.push({ nodeId, tier, cost, distanceKm, afterCutoff, avail, rejectedLines });
+    if (mayStopEarly && stopAbove === Number.POSITIVE_INFINITY && fillsAlone(inputs.problem, avail, rejectedLines)) stopAbove = cost;
+  }
+  return candidates;
+}
+
+function preCandidates(inputs: CandidateInputs, states: readonly NodeState[], positions: Int32Array): PreCandidate[] {
+  const { rule, log, rejectedOrder } = inputs;
+  const tooFar = `farther than ${rule.maxDistanceKm ?? 0} km from the destination`;
+  const late = `past its cut-off; rule "${rule.id}" excludes late nodes`;
+  const result: PreCandidate[] = [];
+
+  for (const position of positions) {
+    const state = states[position];
+    if (state === undefined) continue;
+    const node = state.node;
+    if (rejectedOrder.has(node.nodeId)) {
+      logExclusion(log, REJECTED_ORDER, node.nodeId);
+      continue;
+    }
+    if (state.status !== 'online') {
+      logExclusion(log, STATUS_REASON[state.status] ?? `status ${state.status}`, node.nodeId);
+      continue;
+    }
+    if (!(state.remainingCapacity >= 1)) {
+      logExclusion(log, NO_CAPACITY, node.nodeId);
+      continue;
+    }
+
+    const distanceKm = greatCircleKm(node.lat, node.lon, inputs.destination.lat, inputs.destination.lon);
+    if (rule.maxDistanceKm !== undefined && distanceKm > rule.maxDistanceKm) {
+      logExclusion(log, tooFar, node.nodeId);
       continue;
     }
 
     const afterCutoff = isPastCutoff(node.timeZone, node.cutoffLocal, inputs.now);
     if (afterCutoff === undefined) {
-      logExclusion(log, 'invalid time zone or cut-off', node.nodeId);
+      logExclusion(log, BAD_CLOCK, node.nodeId);
       continue;
     }
     if (afterCutoff && rule.afterCutoff === 'exclude') {
-      logExclusion(log, `past its cut-off; rule "${rule.id}" excludes late nodes`, node.nodeId);
+      logExclusion(log, late, node.nodeId);
       continue;
     }
 
@@ -102,11 +144,23 @@ export function buildTierCandidates(inputs: CandidateInputs, states: readonly No
       Math.round(distanceKm * inputs.costs.perKmMinor) +
       node.handlingCostMinor +
       (afterCutoff ? inputs.costs.afterCutoffPenaltyMinor : 0);
-    candidates.push({ nodeId: node.nodeId, tier, cost, distanceKm, afterCutoff, avail, rejectedLines: inputs.rejectedLines.get(node.nodeId) });
+    result.push({ state, cost, distanceKm, afterCutoff });
   }
 
-  candidates.sort((a, b) => a.cost - b.cost || (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
-  return candidates;
+  result.sort((a, b) => a.cost - b.cost || compareIds(a.state.node.nodeId, b.state.node.nodeId));
+  return result;
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** True when a node's stock covers every line's demand and it rejected none of them. */
+function fillsAlone(problem: Problem, avail: Int32Array, rejectedLines: ReadonlySet<string> | undefined): boolean {
+  for (let s = 0; s < problem.skus.length; s++) if ((avail[s] ?? 0) < (problem.demand[s] ?? 0)) return false;
+  if (rejectedLines === undefined) return true;
+  for (const line of problem.lines) if (rejectedLines.has(line.lineId)) return false;
+  return true;
 }
 
 /** Stock per SKU index after safety stock and earlier promises, capped at demand; undefined when all zero. */
@@ -119,7 +173,7 @@ function stockAt(inputs: CandidateInputs, nodeId: string, type: NodeType): Int32
     const sku = problem.skus[s] as string;
     const raw = inputs.network.available(nodeId, sku);
     let units = Number.isFinite(raw) ? Math.floor(raw) : 0;
-    units -= safety[s] ?? 0;
+    if (safety !== undefined) units -= safety[s] ?? 0;
     if (consumed !== undefined) units -= consumed.get(`${nodeId}\n${sku}`) ?? 0;
     if (units <= 0) continue;
 
@@ -130,9 +184,15 @@ function stockAt(inputs: CandidateInputs, nodeId: string, type: NodeType): Int32
   return avail;
 }
 
+const cutoffMinutes = new Map<string, number | undefined>();
+
 /** True when `now` is at or after the node's local cut-off; undefined when the zone or time is invalid. */
 function isPastCutoff(timeZone: string, cutoffLocal: string, now: number): boolean | undefined {
-  const cutoff = parseTimeOfDay(cutoffLocal);
+  let cutoff = cutoffMinutes.get(cutoffLocal);
+  if (cutoff === undefined && !cutoffMinutes.has(cutoffLocal)) {
+    cutoff = parseTimeOfDay(cutoffLocal);
+    cutoffMinutes.set(cutoffLocal, cutoff);
+  }
   if (cutoff === undefined) return undefined;
   try {
     return localMinutesOfDay(timeZone, now) >= cutoff;

@@ -2,8 +2,10 @@ import type { Problem } from './problem.ts';
 
 /** Fill and cost of one node subset. Tier fill is what makes earlier tiers preferred. */
 export interface Evaluation {
-  /** Candidate indexes, ascending (so in tier, cost, nodeId order). */
+  /** Candidate indexes, ascending (so in tier, cost, nodeId order); only the first `count` are meaningful. */
   nodes: number[];
+  /** Number of nodes in the subset. */
+  count: number;
   /** Quantity filled, in thousandths of a unit. */
   filled: number;
   /** Quantity filled per tier, in thousandths of a unit. */
@@ -28,14 +30,14 @@ export interface Scratch {
 /** Allocates the buffers for a problem. */
 export function createScratch(problem: Problem): Scratch {
   return {
-    evaluation: { nodes: [], filled: 0, tierFilled: new Array<number>(problem.tierCount).fill(0), cost: 0 },
+    evaluation: { nodes: new Array<number>(problem.maxShipments).fill(0), count: 0, filled: 0, tierFilled: new Array<number>(problem.tierCount).fill(0), cost: 0 },
     remaining: new Int32Array(problem.maxShipments * problem.skus.length),
   };
 }
 
 /** Copies an evaluation so the scratch can be reused. */
 export function copyEvaluation(evaluation: Evaluation): Evaluation {
-  return { nodes: evaluation.nodes.slice(), filled: evaluation.filled, tierFilled: evaluation.tierFilled.slice(), cost: evaluation.cost };
+  return { nodes: evaluation.nodes.slice(0, evaluation.count), count: evaluation.count, filled: evaluation.filled, tierFilled: evaluation.tierFilled.slice(), cost: evaluation.cost };
 }
 
 /**
@@ -44,24 +46,28 @@ export function copyEvaluation(evaluation: Evaluation): Evaluation {
  * which maximizes the fill of each tier in turn. Ship-together groups and lines that may not split
  * are placed first, each whole at the first node that can take it (first fit).
  */
-export function evaluateSubset(problem: Problem, nodes: readonly number[], scratch: Scratch, assignments?: Assignment[]): Evaluation {
+export function evaluateSubset(problem: Problem, subset: readonly number[], scratch: Scratch, assignments?: Assignment[]): Evaluation {
   const result = scratch.evaluation;
-  result.nodes.length = 0;
-  for (const node of nodes) result.nodes.push(node);
+  const nodes = result.nodes;
+  result.count = subset.length;
   result.filled = 0;
   result.tierFilled.fill(0);
-  result.cost = nodes.length === 0 ? 0 : problem.extraShipmentPenalty * (nodes.length - 1);
-  for (const node of nodes) result.cost += problem.candidates[node]?.cost ?? 0;
+  result.cost = subset.length === 0 ? 0 : problem.extraShipmentPenalty * (subset.length - 1);
+  for (let position = 0; position < subset.length; position++) {
+    const node = subset[position] ?? 0;
+    nodes[position] = node;
+    result.cost += problem.candidates[node]?.cost ?? 0;
+  }
 
   if (problem.groups.length === 0 && !problem.hasRejections) {
-    fillBySku(problem, nodes, undefined, result, assignments);
+    fillBySku(problem, subset, undefined, result, assignments);
     return result;
   }
 
-  const remaining = loadRemaining(problem, nodes, scratch);
-  placeGroups(problem, nodes, remaining, result, assignments);
-  if (problem.hasRejections) fillByLine(problem, nodes, remaining, result, assignments);
-  else fillBySku(problem, nodes, remaining, result, assignments);
+  const remaining = loadRemaining(problem, subset, scratch);
+  placeGroups(problem, subset, remaining, result, assignments);
+  if (problem.hasRejections) fillByLine(problem, subset, remaining, result, assignments);
+  else fillBySku(problem, subset, remaining, result, assignments);
   return result;
 }
 

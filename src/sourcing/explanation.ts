@@ -59,5 +59,6 @@ export interface PlanOption {
 /** Nodes excluded for one reason. */
 export interface ExcludedGroup {
   reason: string;
-  nodeIds: string[];
+  /** May be shared (frozen) between plans of the same network snapshot: do not modify. */
+  nodeIds: readonly string[];
 }

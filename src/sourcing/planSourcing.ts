@@ -35,12 +35,14 @@ export function planSourcing(request: SourcingRequest, options: PlanOptions = {}
   const context = attemptContext(request, options, lineRules.size > 0);
   const collected: Collected = { shipments: [], backorders: [], attempts: [], stop: undefined, decidingRule: undefined };
 
-  const forOrderRules: LineToPlan[] = toPlan.filter((item) => ![...lineRules.values()].some((matched) => matched.includes(item)));
-  for (const [rule, matched] of lineRules) {
-    const passOn = applyRule(context, rule, matched, collected);
-    forOrderRules.push(...passOn);
+  let forOrderRules = toPlan;
+  if (lineRules.size > 0) {
+    const claimed = new Set([...lineRules.values()].flat());
+    forOrderRules = toPlan.filter((item) => !claimed.has(item));
+    for (const [rule, matched] of lineRules) forOrderRules.push(...applyRule(context, rule, matched, collected));
+    forOrderRules = sortByRequest(forOrderRules, toPlan);
   }
-  applyOrderRules(context, orderRules, sortByRequest(forOrderRules, toPlan), collected);
+  applyOrderRules(context, orderRules, forOrderRules, collected);
 
   return assemble(request, toPlan, collected, evaluations);
 }
@@ -54,7 +56,7 @@ function checkLines(lines: readonly SourcingLine[]): SourcingLine[] {
     }
     seen.add(line.lineId);
   }
-  return lines.filter((line) => line.quantity > 0);
+  return lines.some((line) => line.quantity === 0) ? lines.filter((line) => line.quantity > 0) : lines.slice();
 }
 
 function matchRules(request: SourcingRequest, facts: OrderFacts, toPlan: readonly LineToPlan[]) {

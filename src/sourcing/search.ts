@@ -6,16 +6,16 @@ import { FillBound } from './bound.ts';
 
 /** Limits on the work of one search. */
 export interface SearchLimits {
-  /** Subset evaluations the exact search may spend before it stops and the plan is marked heuristic. Default 4,000. */
+  /** Subset evaluations the search may spend on branch and bound before it stops and the plan is marked heuristic. Default 4,000. */
   maxEvaluations: number;
-  /** Above this many candidates, the exact search runs over a shortlist and a swap search follows. Default 32. */
+  /** Above this many candidates, branch and bound runs over a shortlist of this size and a swap search follows. Default 48. */
   shortlistSize: number;
-  /** Rounds of the swap search over all candidates. Default 4. */
+  /** Rounds of the swap search over all candidates. Default 2. */
   swapRounds: number;
 }
 
 /** Default search limits. */
-export const DEFAULT_SEARCH_LIMITS: SearchLimits = { maxEvaluations: 4000, shortlistSize: 32, swapRounds: 4 };
+export const DEFAULT_SEARCH_LIMITS: SearchLimits = { maxEvaluations: 4000, shortlistSize: 48, swapRounds: 2 };
 
 /** Best plan found and how it was found. */
 export interface SearchResult {
@@ -40,8 +40,8 @@ export function compareEvaluations(a: Evaluation, b: Evaluation): number {
     if (difference !== 0) return difference;
   }
   if (a.cost !== b.cost) return a.cost - b.cost;
-  if (a.nodes.length !== b.nodes.length) return a.nodes.length - b.nodes.length;
-  for (let position = 0; position < a.nodes.length; position++) {
+  if (a.count !== b.count) return a.count - b.count;
+  for (let position = 0; position < a.count; position++) {
     const difference = (a.nodes[position] ?? 0) - (b.nodes[position] ?? 0);
     if (difference !== 0) return difference;
   }
@@ -53,12 +53,18 @@ class Search {
   readonly scratch: Scratch;
   readonly top: Evaluation[] = [];
   readonly totalDemand: number;
+  /** Fill of each candidate alone, in thousandths of a unit. */
+  readonly singleFilled: Float64Array;
   evaluated = 0;
   budgetExhausted = false;
 
-  constructor(readonly problem: Problem, readonly limits: SearchLimits) {
+  constructor(
+    readonly problem: Problem,
+    readonly limits: SearchLimits,
+  ) {
     this.scratch = createScratch(problem);
     this.totalDemand = totalMilliUnits(problem);
+    this.singleFilled = new Float64Array(problem.candidates.length);
   }
 
   get best(): Evaluation | undefined {
@@ -76,29 +82,35 @@ class Search {
     if (result.filled === 0) return;
     const top = this.top;
     if (top.length === TOP_PLANS && compareEvaluations(result, top[TOP_PLANS - 1] as Evaluation) >= 0) return;
-    if (top.some((kept) => compareEvaluations(kept, result) === 0)) return;
+    for (const kept of top) if (compareEvaluations(kept, result) === 0) return;
 
     let position = top.length;
     while (position > 0 && compareEvaluations(result, top[position - 1] as Evaluation) < 0) position--;
     top.splice(position, 0, copyEvaluation(result));
     if (top.length > TOP_PLANS) top.pop();
   }
+
+  isFull(filled: number): boolean {
+    return filled >= this.totalDemand;
+  }
 }
 
 /**
  * Finds the best node subset of at most `maxShipments` nodes (see `compareEvaluations`).
- * Exact by branch and bound when the candidates are few; otherwise a shortlist search plus
- * swap search, never worse than the best single node or the greedy plan (both are tried).
+ * Exact by branch and bound when there are at most `shortlistSize` candidates and the
+ * evaluation budget holds; otherwise branch and bound over a shortlist, then a swap search.
+ * The result is never worse than the best single node or the greedy plan, which seed the search.
  */
 export function searchPlan(problem: Problem, limits: SearchLimits = DEFAULT_SEARCH_LIMITS): SearchResult {
   const search = new Search(problem, limits);
   const count = problem.candidates.length;
   if (count === 0 || search.totalDemand === 0) return { best: undefined, exact: true, evaluated: 0, top: [] };
 
-  seedWithSinglesAndGreedy(search);
+  const ranked = rankSingles(search);
+  if (singleIsOptimal(search)) return { best: search.best, exact: true, evaluated: search.evaluated, top: search.top };
+  growGreedy(search, ranked[0] ?? 0);
 
-  const all = Array.from({ length: count }, (_, index) => index);
-  const pool = count <= limits.shortlistSize ? all : shortlist(search);
+  const pool = count <= limits.shortlistSize ? Array.from({ length: count }, (_, index) => index) : shortlist(search, ranked);
   branchAndBound(search, pool);
 
   const exact = pool.length === count && !search.budgetExhausted;
@@ -106,53 +118,95 @@ export function searchPlan(problem: Problem, limits: SearchLimits = DEFAULT_SEAR
   return { best: search.best, exact, evaluated: search.evaluated, top: search.top };
 }
 
-function isFull(search: Search, evaluation: Evaluation): boolean {
-  return evaluation.filled >= search.totalDemand;
+/** Evaluates every candidate alone and returns their indexes, best first. */
+function rankSingles(search: Search): number[] {
+  const { problem, singleFilled } = search;
+  const single = [0];
+  for (let index = 0; index < problem.candidates.length; index++) {
+    single[0] = index;
+    singleFilled[index] = search.evaluate(single).filled;
+  }
+
+  // For one node, compareEvaluations reduces to: more filled, earlier tier, cheaper, lower index.
+  const ranked = Array.from({ length: problem.candidates.length }, (_, index) => index);
+  const candidates = problem.candidates;
+  ranked.sort((a, b) => {
+    const filled = (singleFilled[b] ?? 0) - (singleFilled[a] ?? 0);
+    if (filled !== 0) return filled;
+    const left = candidates[a];
+    const right = candidates[b];
+    return (left?.tier ?? 0) - (right?.tier ?? 0) || (left?.cost ?? 0) - (right?.cost ?? 0) || a - b;
+  });
+  return ranked;
 }
 
-/** Evaluates every single node, then grows a greedy plan one best node at a time. */
-function seedWithSinglesAndGreedy(search: Search): void {
+/**
+ * True when the best single node fills everything from the earliest tier present and no two
+ * nodes together cost less: then no subset can beat it (more nodes lose cost ties).
+ */
+function singleIsOptimal(search: Search): boolean {
+  const { problem } = search;
+  const best = search.best;
+  const first = problem.candidates[0];
+  if (best === undefined || first === undefined || !search.isFull(best.filled)) return false;
+  if ((best.tierFilled[first.tier] ?? 0) < search.totalDemand) return false;
+  if (problem.maxShipments === 1) return true;
+
+  let cheapest = Number.POSITIVE_INFINITY;
+  let second = Number.POSITIVE_INFINITY;
+  for (const candidate of problem.candidates) {
+    if (candidate.cost < cheapest) {
+      second = cheapest;
+      cheapest = candidate.cost;
+    } else if (candidate.cost < second) {
+      second = candidate.cost;
+    }
+  }
+  return cheapest + second + problem.extraShipmentPenalty >= best.cost;
+}
+
+/** Grows a plan from the best single node, adding the node that improves it most, until full or at the shipment limit. */
+function growGreedy(search: Search, start: number): void {
   const { problem } = search;
   const count = problem.candidates.length;
-  for (let index = 0; index < count; index++) search.evaluate([index]);
+  if (search.isFull(search.singleFilled[start] ?? 0)) return;
 
-  const chosen: number[] = [];
+  let chosen = [start];
   while (chosen.length < problem.maxShipments) {
     let bestNext: Evaluation | undefined;
-    let bestIndex = -1;
+    const trial = new Array<number>(chosen.length + 1);
     for (let index = 0; index < count; index++) {
       if (chosen.includes(index)) continue;
-      const trial = search.evaluate(insertSorted(chosen, index));
-      if (bestNext === undefined || compareEvaluations(trial, bestNext) < 0) {
-        bestNext = copyEvaluation(trial);
-        bestIndex = index;
-      }
+      writeSorted(trial, chosen, index);
+      const result = search.evaluate(trial);
+      if (bestNext === undefined || compareEvaluations(result, bestNext) < 0) bestNext = copyEvaluation(result);
     }
-    if (bestNext === undefined || bestIndex < 0) return;
-    chosen.splice(0, chosen.length, ...bestNext.nodes);
-    if (isFull(search, bestNext)) return;
+    if (bestNext === undefined) return;
+    chosen = bestNext.nodes;
+    if (search.isFull(bestNext.filled)) return;
   }
 }
 
-function insertSorted(nodes: readonly number[], index: number): number[] {
-  const result = nodes.slice();
-  let position = result.length;
-  while (position > 0 && (result[position - 1] ?? 0) > index) position--;
-  result.splice(position, 0, index);
-  return result;
+/** Writes `nodes` plus `index` into `target` in ascending order (`target` has one more slot). */
+function writeSorted(target: number[], nodes: readonly number[], index: number): void {
+  let write = 0;
+  let inserted = false;
+  for (const node of nodes) {
+    if (!inserted && index < node) {
+      target[write++] = index;
+      inserted = true;
+    }
+    target[write++] = node;
+  }
+  if (!inserted) target[write] = index;
 }
 
-/** Candidates worth the exact search when there are too many: the best plans' nodes, then the best singles. */
-function shortlist(search: Search): number[] {
-  const { problem, limits } = search;
+/** Candidates worth branch and bound when there are too many: the best plans' nodes, then the best singles. */
+function shortlist(search: Search, ranked: readonly number[]): number[] {
   const picked = new Set<number>();
   for (const plan of search.top) for (const node of plan.nodes) picked.add(node);
-
-  const singles = Array.from({ length: problem.candidates.length }, (_, index) => index);
-  const singleScore = singles.map((index) => copyEvaluation(evaluateSubset(problem, [index], search.scratch)));
-  singles.sort((a, b) => compareEvaluations(singleScore[a] as Evaluation, singleScore[b] as Evaluation));
-  for (const index of singles) {
-    if (picked.size >= limits.shortlistSize) break;
+  for (const index of ranked) {
+    if (picked.size >= search.limits.shortlistSize) break;
     picked.add(index);
   }
   return [...picked].sort((a, b) => a - b);
@@ -160,7 +214,8 @@ function shortlist(search: Search): number[] {
 
 /**
  * Depth-first search over subsets of `pool` in lexicographic order, pruning a branch when its
- * relaxed fill cannot beat the best plan, or can only tie it at a higher cost.
+ * relaxed fill cannot beat the best plan, or can only tie it at a higher cost. Single nodes were
+ * evaluated while ranking, so the first level reuses their fill.
  */
 function branchAndBound(search: Search, pool: readonly number[]): void {
   const { problem, limits } = search;
@@ -177,7 +232,7 @@ function branchAndBound(search: Search, pool: readonly number[]): void {
     if (order < 0) return true;
     if (order > 0) return false;
     const lowest = costSoFar + (stack.length > 0 ? penalty : 0) + (bound.minCostFrom[from] ?? Number.POSITIVE_INFINITY);
-    return lowest < best.cost || (lowest === best.cost && stack.length + 1 < best.nodes.length);
+    return lowest < best.cost || (lowest === best.cost && stack.length + 1 < best.count);
   };
 
   const visit = (from: number, costSoFar: number): void => {
@@ -191,9 +246,8 @@ function branchAndBound(search: Search, pool: readonly number[]): void {
       const index = pool[position] ?? 0;
       const cost = costSoFar + (stack.length > 0 ? penalty : 0) + (problem.candidates[index]?.cost ?? 0);
       stack.push(index);
-      const result = search.evaluate(stack);
-      const extend = stack.length < problem.maxShipments && !isFull(search, result);
-      if (extend) visit(position + 1, cost);
+      const filled = stack.length === 1 ? (search.singleFilled[index] ?? 0) : search.evaluate(stack).filled;
+      if (stack.length < problem.maxShipments && !search.isFull(filled)) visit(position + 1, cost);
       stack.pop();
       if (search.budgetExhausted) return;
     }
@@ -209,15 +263,16 @@ function swapSearch(search: Search): void {
 
   for (let round = 0; round < limits.swapRounds; round++) {
     const start = search.best;
-    if (start === undefined) return;
+    if (start === undefined || start.count < 2) return;
     let improved = false;
 
-    for (let position = 0; position < start.nodes.length && !improved; position++) {
+    for (let position = 0; position < start.count && !improved; position++) {
       const rest = start.nodes.filter((_, other) => other !== position);
+      const trial = new Array<number>(start.count);
       for (let index = 0; index < count; index++) {
         if (start.nodes.includes(index)) continue;
-        const trial = search.evaluate(insertSorted(rest, index));
-        if (compareEvaluations(trial, start) < 0) improved = true;
+        writeSorted(trial, rest, index);
+        if (compareEvaluations(search.evaluate(trial), start) < 0) improved = true;
       }
     }
     if (!improved) return;

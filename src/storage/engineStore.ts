@@ -1,5 +1,6 @@
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { StockLevel } from '../machines/nodeLogic.ts';
+import { TimerStore, type TimerRecord } from './timerStore.ts';
 
 /** A message the engine must publish, kept with the command that caused it until it is sent. */
 export interface OutboxEntry {
@@ -41,6 +42,10 @@ export interface EngineStore {
   readonly applied: Database<AppliedCommand, string>;
   /** Small engine facts such as the data seed of the network. */
   readonly meta: Database<unknown, string>;
+  /** Orders waiting for stock, key `[sku, orderId]`. */
+  readonly backorders: Database<true, [string, string]>;
+  /** Durable business deadlines. */
+  readonly timers: TimerStore;
   /** Resolves when every write committed so far is on disk. */
   flushed(): Promise<void>;
   close(): Promise<void>;
@@ -63,6 +68,8 @@ export function openEngineStore(options: EngineStoreOptions): EngineStore {
   const inventory = root.openDB<StockLevel, [string, string]>({ name: 'inventory' });
   const applied = root.openDB<AppliedCommand, string>({ name: 'applied' });
   const meta = root.openDB<unknown, string>({ name: 'meta' });
+  const backorders = root.openDB<true, [string, string]>({ name: 'backorders' });
+  const timers = new TimerStore(root.openDB<TimerRecord, [number, string]>({ name: 'timers' }), root.openDB<number, string>({ name: 'timer-ids' }));
 
   return {
     root,
@@ -71,6 +78,8 @@ export function openEngineStore(options: EngineStoreOptions): EngineStore {
     inventory,
     applied,
     meta,
+    backorders,
+    timers,
     flushed: async () => {
       await root.flushed;
     },

@@ -99,7 +99,7 @@ export const ReleaseSchema = z.object({
   reason: z.string().min(1),
 });
 
-export const AGENT_REPORT_KINDS = ['rejected', 'picked', 'packed', 'shipped', 'delivered'] as const;
+export const AGENT_REPORT_KINDS = ['accepted', 'rejected', 'picked', 'packed', 'shipped', 'delivered'] as const;
 
 /** What a node agent reports about an allocation it received. */
 export const AgentReportSchema = z.object({
@@ -142,6 +142,12 @@ export const RegisterNodeSchema = z.object({
   stock: z.record(z.string().min(1).max(64), z.number().int().min(0)).default({}),
 });
 
+/** The agent did not acknowledge an allocation before its deadline; sent by the engine's timer store. */
+export const AckTimeoutSchema = z.object({ type: z.literal('node.ackTimeout'), v: version, key, nodeId: NodeIdSchema, allocationId: z.string().min(1), at: z.string() });
+
+/** A business deadline of an order passed; sent by the engine's timer store. */
+export const OrderDeadlineSchema = z.object({ type: z.literal('order.deadline'), v: version, key, orderId: OrderIdSchema, deadline: z.enum(['backorder', 'hold']), at: z.string() });
+
 export const NodeStatusCommandSchema = z.object({ type: z.literal('node.status'), v: version, key, nodeId: NodeIdSchema, status: NodeStatusSchema });
 
 export const CommandSchema = z.discriminatedUnion('type', [
@@ -157,6 +163,8 @@ export const CommandSchema = z.discriminatedUnion('type', [
   AgentReportSchema,
   InventoryCommandSchema,
   RegisterNodeSchema,
+  AckTimeoutSchema,
+  OrderDeadlineSchema,
   NodeStatusCommandSchema,
 ]);
 export type Command = z.infer<typeof CommandSchema>;

@@ -183,12 +183,16 @@ export class Engine {
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
         max_ack_pending: 20_000,
-        ack_wait: 30_000_000_000,
+        // Unacknowledged commands (a crashed batch) come back after this many nanoseconds.
+        ack_wait: 10_000_000_000,
       });
     }
     const consumer = await this.js.consumers.get(COMMAND_STREAM, name);
     this.messages = await consumer.consume({
       max_messages: 2_000,
+      // NOTE: a pull request outlives a stopped consumer on the server until it expires, and
+      // messages sent to it wait for the ack wait before redelivery; short pulls bound that.
+      expires: 2_000,
       callback: (message) => {
         this.queue.push(message);
         this.schedule();

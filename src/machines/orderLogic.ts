@@ -293,7 +293,7 @@ export function releaseHold(context: OrderContext, at: string): Step {
 
 /** Recomputes the status and emits a status effect when it changed. */
 export function refreshStatus(step: Step): Step {
-  if (step.context.status === 'rejected') return step;
+  if (step.context.status === 'rejected' || step.context.sourcingAttempts === 0) return step;
   const status: OrderStatus = deriveStatus(step.context);
   if (status === step.context.status) return step;
   return {

@@ -98,11 +98,17 @@ export function totals(context: OrderContext): { open: number; backordered: numb
   return { open, backordered, shipped, delivered, cancelled };
 }
 
-/** Derives the reported status of an active order from its quantities. */
+/**
+ * Derives the reported status of an active order from its quantities. While a node has not yet
+ * confirmed a reservation and nothing has shipped, the status stays what it was: an order is
+ * `processing` only once its allocations are confirmed.
+ */
 export function deriveStatus(context: OrderContext): OrderStatus {
   if (context.holdReason !== undefined) return 'on_hold';
   const { open, backordered, shipped, delivered } = totals(context);
   const remaining = open + backordered;
+  const awaitingNodes = context.allocations.some((allocation) => allocation.status === 'requested');
+  if (awaitingNodes && shipped === 0) return context.status === 'on_hold' ? 'created' : context.status;
   if (remaining === 0) {
     if (shipped === 0) return 'cancelled';
     return delivered === shipped ? 'delivered' : 'shipped';

@@ -34,8 +34,9 @@ export interface BaselineOptions {
 }
 
 /**
- * Measures msgpack encode/decode, NATS request/reply and JetStream publish (1 and 64 in flight),
- * JetStream pull fetch with ack and LMDB batched put with flush, and returns one figure per case.
+ * Measures msgpack encode/decode, NATS request/reply (1 and 64 in flight, and paced at 1,000/s),
+ * JetStream publish (1 and 64 in flight), JetStream pull fetch with ack and LMDB batched put with
+ * flush, and returns one figure per case.
  */
 export async function runBaselines(options: BaselineOptions = {}): Promise<Figure[]> {
   const durationMs = options.durationMs ?? 1500;
@@ -52,10 +53,13 @@ export async function runBaselines(options: BaselineOptions = {}): Promise<Figur
 
   try {
     log('msgpack encode/decode');
-    const figures = await runMicro([
-      { name: `msgpack pack ${payloadBytes} B`, fn: () => messagePackr.pack(event) },
-      { name: `msgpack unpack ${payloadBytes} B`, fn: (): unknown => messagePackr.unpack(payload) },
-    ]);
+    const figures = await runMicro(
+      [
+        { name: `msgpack pack ${payloadBytes} B`, fn: () => messagePackr.pack(event) },
+        { name: `msgpack unpack ${payloadBytes} B`, fn: (): unknown => messagePackr.unpack(payload) },
+      ],
+      { timeMs: Math.min(durationMs, 1000), runs },
+    );
     const params = { payloadBytes };
 
     for (const inFlight of [1, 64]) {
@@ -63,6 +67,11 @@ export async function runBaselines(options: BaselineOptions = {}): Promise<Figur
       const results = await repeatRuns(runs, () => measureRequestReply({ url, payload, durationMs, inFlight }));
       figures.push(figureFromRuns(`nats request/reply, ${inFlight} in flight`, results, { ...params, inFlight }));
     }
+
+    const ratePerSec = 1000;
+    log(`request/reply, paced at ${ratePerSec}/s`);
+    const paced = await repeatRuns(runs, () => measureRequestReply({ url, payload, durationMs, inFlight: 1, ratePerSec }));
+    figures.push(figureFromRuns(`nats request/reply, paced ${ratePerSec}/s`, paced, { ...params, ratePerSec, latency: 'corrected for coordinated omission' }));
 
     for (const inFlight of [1, 64]) {
       log(`jetstream publish, ${inFlight} in flight`);

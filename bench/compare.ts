@@ -3,9 +3,9 @@
  *
  *   npx tsx bench/compare.ts A.json B.json [--threshold 0.1] [--all]
  *
- * A is the reference, B the new run. A metric with repeated runs in either file (a `runs`
- * array) counts as noise any change within twice the larger relative run spread,
- * (max - min) / median; a metric without runs uses --threshold (default 0.1, that is 10%).
+ * A is the reference, B the new run. For a metric with repeated runs in either file (a `runs`
+ * array), a change within twice the larger relative run spread, (max - min) / median, is noise.
+ * A metric without runs uses --threshold (default 0.1, that is 10%).
  * Exits with status 1 when a regression is flagged.
  */
 import { parseArgs } from 'node:util';
@@ -42,6 +42,10 @@ async function main(): Promise<void> {
   console.log(`A: ${pathA} (${a.date}) on ${describeMachine(a.machine)}`);
   console.log(`B: ${pathB} (${b.date}) on ${describeMachine(b.machine)}`);
   if (a.machine.cpuModel !== b.machine.cpuModel || a.machine.cores !== b.machine.cores) console.log('NOTE: the two files come from different machines.');
+  const busiest = Math.max(a.machine.loadAverage?.[0] ?? 0, b.machine.loadAverage?.[0] ?? 0);
+  if (busiest > b.machine.cores) {
+    console.log(`NOTE: 1-minute load average reached ${busiest} on ${b.machine.cores} cores; tail latencies (p99 and above) are unreliable.`);
+  }
 
   const comparisons = compareResults(a, b, threshold);
   const shown = values.all ? comparisons : comparisons.filter((comparison) => comparison.metric === 'throughput' || comparison.metric.includes('P50') || comparison.metric.includes('P99') || comparison.verdict !== 'within noise');

@@ -32,7 +32,7 @@ export const AGING_VARIANTS: readonly AgingVariant[] = [
   { name: 'random-4k-remap', description: 'random keys, remapChunks', open: { remapChunks: true }, workload: { keyDesign: 'random' } },
   {
     name: 'recommended',
-    description: 'default 4096-byte pages and options, order-id keys, finished orders moved to an archive db',
+    description: 'the proposed engine settings, the same as random-4k-archive: default 4096-byte pages and options, order-id keys, archive db',
     open: {},
     workload: { keyDesign: 'random', archiveFinished: true },
   },
@@ -63,7 +63,9 @@ function parsePlan(): { names: string[]; plan: AgingPlan } {
     return value;
   };
 
-  const requested = values.variants === undefined ? DEFAULT_VARIANTS : values.variants === 'all' ? AGING_VARIANTS.map((v) => v.name) : values.variants.split(',');
+  let requested = DEFAULT_VARIANTS;
+  if (values.variants === 'all') requested = AGING_VARIANTS.map((variant) => variant.name);
+  else if (values.variants !== undefined) requested = values.variants.split(',');
   const known = new Set(AGING_VARIANTS.map((variant) => variant.name));
   const unknown = requested.filter((name) => !known.has(name));
   if (unknown.length > 0) throw new Error(`unknown variant(s) ${unknown.join(', ')}; expected some of: ${[...known].join(', ')}, or all`);

@@ -2,7 +2,7 @@ import { AckPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/je
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { performance } from 'node:perf_hooks';
 
-import { runClosedLoop, type DriveResult } from './drivers.ts';
+import { runClosedLoop, runPaced, type DriveResult } from './drivers.ts';
 import { LatencyHistogram } from './histogram.ts';
 
 /** Measurement window of one NATS case. */
@@ -17,8 +17,15 @@ export async function connectBenchClient(url: string, name: string): Promise<Nat
   return connect({ servers: url, name, noAsyncTraces: true, maxReconnectAttempts: -1 });
 }
 
-/** Measures core NATS request/reply round trips with `inFlight` outstanding requests. */
-export async function measureRequestReply(options: NatsCaseOptions & { inFlight: number }): Promise<DriveResult> {
+/**
+ * Measures core NATS request/reply round trips with `inFlight` outstanding requests, or, when
+ * `ratePerSec` is set, one request at a time at that fixed rate (latency corrected for
+ * coordinated omission).
+ */
+export async function measureRequestReply(options: NatsCaseOptions & { inFlight: number; ratePerSec?: number }): Promise<DriveResult> {
+  if (options.ratePerSec !== undefined && options.inFlight !== 1) {
+    throw new RangeError(`a paced run sends one request at a time: inFlight must be 1 with ratePerSec, got ${options.inFlight}`);
+  }
   const responder = await connectBenchClient(options.url, 'bench-responder');
   const requester = await connectBenchClient(options.url, 'bench-requester');
   try {
@@ -29,10 +36,9 @@ export async function measureRequestReply(options: NatsCaseOptions & { inFlight:
       },
     });
     await responder.flush();
-    return await runClosedLoop(() => requester.request(subject, options.payload, { timeout: 5000 }), {
-      inFlight: options.inFlight,
-      durationMs: options.durationMs,
-    });
+    const request = (): Promise<unknown> => requester.request(subject, options.payload, { timeout: 5000 });
+    if (options.ratePerSec !== undefined) return await runPaced(request, { ratePerSec: options.ratePerSec, durationMs: options.durationMs });
+    return await runClosedLoop(request, { inFlight: options.inFlight, durationMs: options.durationMs });
   } finally {
     await requester.close();
     await responder.close();
@@ -77,14 +83,16 @@ export async function measurePullFetch(options: Omit<NatsCaseOptions, 'durationM
       published += chunk;
     }
 
-    await jsm.consumers.add(options.stream, { durable_name: 'bench', ack_policy: AckPolicy.Explicit, max_ack_pending: options.batch * 4 });
+    // Acks are sent without waiting for the server, so max_ack_pending leaves room for several fetches.
+    await jsm.consumers.add(options.stream, { durable_name: 'bench', ack_policy: AckPolicy.Explicit, max_ack_pending: options.batch * 16 });
     const consumer = await js.consumers.get(options.stream, 'bench');
     const histogram = new LatencyHistogram();
     let received = 0;
     const started = performance.now();
     while (received < options.messages) {
       const fetchStart = performance.now();
-      const messages = await consumer.fetch({ max_messages: options.batch, expires: 2000 });
+      // The last fetch requests only the messages left, so it does not wait for `expires`.
+      const messages = await consumer.fetch({ max_messages: Math.min(options.batch, options.messages - received), expires: 2000 });
       let inBatch = 0;
       for await (const message of messages) {
         message.ack();

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database, RootDatabase } from 'lmdb';
 import { Packr } from 'msgpackr';
 
-/** How order keys are built. */
+/** Key design of the snapshots: the bare order id, or a creation sequence followed by the order id. */
 export type KeyDesign = 'random' | 'time-ordered';
 
 /** Settings of the simulated order stream. */

@@ -30,7 +30,7 @@ export function makeOrderEventPayload(bytes: number = DEFAULT_PAYLOAD_BYTES): { 
   if (base > bytes) throw new RangeError(`payload bytes must be >= ${base} (the size of the empty event), got ${bytes}`);
 
   // String headers grow from 1 to 2 and 3 bytes at 32 and 256 characters, so some note lengths
-  // cannot hit the size exactly; a 2-byte quantity then shifts the total by one.
+  // cannot hit the size exactly. A 2-byte quantity then shifts the total by one.
   for (const quantity of [2, 200]) {
     event.quantity = quantity;
     for (let noteLength = bytes - base; noteLength >= Math.max(0, bytes - base - 4); noteLength--) {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type { LatencySummary } from './histogram.ts';
 import { collectMachineInfo, type MachineInfo } from './machine.ts';
 
-/** Which direction of change is an improvement. */
+/** Direction of change that counts as an improvement. */
 export type Better = 'higher' | 'lower';
 
-/** One measured number; `runs` holds the value of each repeated run when there were several. */
+/** One measured number. `runs` contains the value of each repeated run when there were several. */
 export interface Metric {
   readonly value: number;
   /** Such as `ops/s`, `us`, `MiB`. */

@@ -78,18 +78,17 @@ export function buildProblem(lines: readonly LineToPlan[], rule: Rule, penalty: 
   return { problem, safetySteps: safetyStepsFor(rule, skus, scales) };
 }
 
-/** Ship-together groups: every line alone when lines may not split, else lines sharing the attribute value. */
+/** Ship-together groups: lines sharing the attribute value, and every other line alone when lines may not split. */
 function buildGroups(lines: readonly LineToPlan[], problemLines: ProblemLine[], rule: Rule, milliPerStep: Int32Array): AtomicGroup[] {
   const byKey = new Map<string, number[]>();
   const attribute = rule.split.shipTogetherAttribute;
 
-  problemLines.forEach((line, index) => {
-    if (!rule.split.splitLineQuantities) {
-      byKey.set(`line\n${index}`, [index]);
+  problemLines.forEach((_, index) => {
+    const value = attribute === undefined ? undefined : lines[index]?.orderLine?.attributes?.[attribute];
+    if (value === undefined) {
+      if (!rule.split.splitLineQuantities) byKey.set(`line\n${index}`, [index]);
       return;
     }
-    const value = attribute === undefined ? undefined : lines[index]?.orderLine?.attributes?.[attribute];
-    if (value === undefined) return;
     const members = byKey.get(`kit\n${value}`);
     if (members === undefined) byKey.set(`kit\n${value}`, [index]);
     else members.push(index);

@@ -10,12 +10,12 @@ export interface SearchLimits {
   maxEvaluations: number;
   /** Above this many candidates, branch and bound runs over a shortlist of this size and a swap search follows. Default 48. */
   shortlistSize: number;
-  /** Rounds of the swap search over all candidates. Default 2. */
+  /** Rounds of the local search over all candidates. Default 3. */
   swapRounds: number;
 }
 
 /** Default search limits. */
-export const DEFAULT_SEARCH_LIMITS: SearchLimits = { maxEvaluations: 4000, shortlistSize: 48, swapRounds: 2 };
+export const DEFAULT_SEARCH_LIMITS: SearchLimits = { maxEvaluations: 4000, shortlistSize: 48, swapRounds: 3 };
 
 /** Best plan found and how it was found. */
 export interface SearchResult {
@@ -201,15 +201,57 @@ function writeSorted(target: number[], nodes: readonly number[], index: number):
   if (!inserted) target[write] = index;
 }
 
-/** Candidates worth branch and bound when there are too many: the best plans' nodes, then the best singles. */
+/**
+ * Candidates worth branch and bound when there are too many: the best plans' nodes, for each
+ * SKU the two cheapest nodes that cover its demand (or, failing that, hold the most of it), the
+ * cheapest nodes of the earliest tier (a quarter of the list), then the best single nodes.
+ */
 function shortlist(search: Search, ranked: readonly number[]): number[] {
+  const { problem, limits } = search;
   const picked = new Set<number>();
   for (const plan of search.top) for (const node of plan.nodes) picked.add(node);
+
+  for (let s = 0; s < problem.skus.length && picked.size < limits.shortlistSize; s++) {
+    for (const index of coveringNodes(problem, s)) {
+      if (picked.size >= limits.shortlistSize) break;
+      picked.add(index);
+    }
+  }
+  const cheapest = Math.min(problem.candidates.length, Math.ceil(limits.shortlistSize / 4));
+  for (let index = 0; index < cheapest && picked.size < limits.shortlistSize; index++) picked.add(index);
   for (const index of ranked) {
-    if (picked.size >= search.limits.shortlistSize) break;
+    if (picked.size >= limits.shortlistSize) break;
     picked.add(index);
   }
   return [...picked].sort((a, b) => a - b);
+}
+
+/** The two best nodes for one SKU: covering its demand first, then holding more, then earlier tier, then cheaper. */
+function coveringNodes(problem: Problem, sku: number): number[] {
+  const demand = problem.demand[sku] ?? 0;
+  const best: number[] = [];
+  const better = (a: number, b: number): boolean => {
+    const left = problem.candidates[a];
+    const right = problem.candidates[b];
+    if (left === undefined || right === undefined) return false;
+    const heldLeft = Math.min(left.avail[sku] ?? 0, demand);
+    const heldRight = Math.min(right.avail[sku] ?? 0, demand);
+    if (heldLeft !== heldRight) return heldLeft > heldRight;
+    if (left.tier !== right.tier) return left.tier < right.tier;
+    return left.cost < right.cost;
+  };
+
+  for (let index = 0; index < problem.candidates.length; index++) {
+    if ((problem.candidates[index]?.avail[sku] ?? 0) <= 0) continue;
+    if (best.length < 2) {
+      best.push(index);
+      if (best.length === 2 && better(best[1] as number, best[0] as number)) best.reverse();
+    } else if (better(index, best[1] as number)) {
+      best[1] = index;
+      if (better(best[1], best[0] as number)) best.reverse();
+    }
+  }
+  return best;
 }
 
 /**
@@ -256,25 +298,31 @@ function branchAndBound(search: Search, pool: readonly number[]): void {
   visit(0, 0);
 }
 
-/** Replaces one node of the best plan with any other candidate while that improves it. */
+/**
+ * Local search from the best plan: each round evaluates dropping one node and replacing one node
+ * with any other candidate, and moves to the best improvement found. Stops after `swapRounds`
+ * rounds or when no move improves.
+ */
 function swapSearch(search: Search): void {
   const { problem, limits } = search;
   const count = problem.candidates.length;
 
   for (let round = 0; round < limits.swapRounds; round++) {
     const start = search.best;
-    if (start === undefined || start.count < 2) return;
-    let improved = false;
+    if (start === undefined) return;
+    const before = copyEvaluation(start);
 
-    for (let position = 0; position < start.count && !improved; position++) {
-      const rest = start.nodes.filter((_, other) => other !== position);
-      const trial = new Array<number>(start.count);
+    for (let position = 0; position < before.count; position++) {
+      const rest = before.nodes.filter((_, other) => other !== position);
+      if (rest.length > 0) search.evaluate(rest);
+      const trial = new Array<number>(before.count);
       for (let index = 0; index < count; index++) {
-        if (start.nodes.includes(index)) continue;
+        if (before.nodes.includes(index)) continue;
         writeSorted(trial, rest, index);
-        if (compareEvaluations(search.evaluate(trial), start) < 0) improved = true;
+        search.evaluate(trial);
       }
     }
-    if (!improved) return;
+    const after = search.best;
+    if (after === undefined || compareEvaluations(after, before) >= 0) return;
   }
 }

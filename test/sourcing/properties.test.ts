@@ -66,7 +66,7 @@ function buildRequest(input: Case): { request: SourcingRequest; entries: TestNod
       handlingCostMinor: spec.handlingCostMinor,
     }),
     stock: Object.fromEntries(SKUS.map((sku, s) => [sku, spec.stock[s] ?? 0])),
-    status: spec.status as 'online' | 'paused' | 'offline',
+    status: spec.status,
     remainingCapacity: spec.remainingCapacity,
   }));
   const order = makeOrder(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getAdjacencyMap, getStateNodes } from '@xstate/graph';
-import type { AnyActorLogic } from 'xstate';
+import type { ActorLogic, Snapshot } from 'xstate';
 import { FulfillmentNodeSchema } from '../../src/domain/node.ts';
 import { asNodeId } from '../../src/domain/ids.ts';
 import { fulfillmentNodeMachine, type NodeEvent } from '../../src/machines/fulfillmentNodeMachine.ts';
@@ -34,7 +34,7 @@ const logic = {
     const copy = fulfillmentNodeMachine.resolveState({ value, context: structuredClone(context) });
     return fulfillmentNodeMachine.transition(copy, event, scope as never);
   },
-} as unknown as AnyActorLogic;
+} as unknown as ActorLogic<Snapshot<unknown>, NodeEvent, unknown>;
 
 const report = (allocationId: string, kind: 'accepted' | 'rejected' | 'shipped' | 'delivered'): NodeEvent => ({
   type: 'node.report',
@@ -68,7 +68,7 @@ describe('fulfillment node machine model', () => {
     stopWhen: (snapshot) => ((snapshot as unknown as { context: NodeContext }).context.inventory.A?.onHand ?? 0) > 3,
     limit: 50_000,
   });
-  const states = Object.values(adjacency).map((entry) => entry.state as unknown as { value: string; context: NodeContext });
+  const states = (Object.values(adjacency) as { state: unknown }[]).map((entry) => entry.state as { value: string; context: NodeContext });
 
   it('reaches online, paused and offline', () => {
     const reached = new Set(states.map((state) => state.value));

@@ -102,7 +102,8 @@ export class NetworkView {
 
     const states: NodeState[] = [];
     for (const viewed of this.nodes.values()) {
-      const day = this.dayAt(viewed.node, now, minute);
+      const placedDay = this.dayAt(viewed.node, now, minute);
+      const day = placedDay > viewed.capacity.day ? placedDay : viewed.capacity.day;
       const used = day === viewed.capacity.day ? viewed.capacity.used : 0;
       const pending = this.pendingShipments.get(viewed.node.nodeId) ?? 0;
       states.push({ node: viewed.node, status: viewed.status, remainingCapacity: viewed.node.dailyCapacity - used - pending });

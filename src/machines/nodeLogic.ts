@@ -56,8 +56,10 @@ export function reserve(context: NodeContext, status: NodeStatus, request: Reser
   ];
   if (status !== 'online') return reject(`node_${status}`, `node ${context.node.nodeId} is ${status} and takes no new work`);
 
-  const day = capacityDay(request.placedAt, context.node.timeZone, context.node.cutoffLocal);
-  const used = day === context.capacity.day ? context.capacity.used : day > context.capacity.day ? 0 : context.capacity.used;
+  // Work placed on a day the node has already left counts against the node's current day.
+  const placedDay = capacityDay(request.placedAt, context.node.timeZone, context.node.cutoffLocal);
+  const day = placedDay > context.capacity.day ? placedDay : context.capacity.day;
+  const used = day === context.capacity.day ? context.capacity.used : 0;
   if (used >= context.node.dailyCapacity) {
     return reject('capacity_exhausted', `node ${context.node.nodeId} has released ${used} of ${context.node.dailyCapacity} shipments on ${day}`);
   }
@@ -79,7 +81,7 @@ export function reserve(context: NodeContext, status: NodeStatus, request: Reser
     effects.push({ type: 'availability', sku, onHand: level.onHand, reserved: level.reserved });
   }
   context.reservations[request.allocationId] = { orderId: request.orderId, lines: request.lines, state: 'reserved', steps: [] };
-  if (day >= context.capacity.day) context.capacity = { day, used: used + 1 };
+  context.capacity = { day, used: used + 1 };
   effects.push({ type: 'work', orderId: request.orderId, allocationId: request.allocationId, lines: request.lines, placedAt: request.placedAt, shipTo: request.shipTo });
   return effects;
 }

@@ -196,20 +196,23 @@ const MAX_GROUP_CHARS = 160;
 /**
  * Masks the record-specific parts of a rejection reason, so that records with the same problem
  * share one group. Only the first issue is kept and a leading label that names the record is
- * dropped. Quoted values, list indexes and offending values become `…`.
+ * dropped. The record id, quoted values, list indexes and, before the word `expected`, every
+ * token with a digit (ids, SKUs, quantities) become `…`.
  */
 export function reasonGroup(reason: string, recordId: string): string {
   let text = reason.split('\n')[0] ?? reason;
 
   const labelEnd = text.indexOf(': ');
   if (labelEnd > 0 && text.slice(0, labelEnd).includes(recordId)) text = text.slice(labelEnd + 2);
+  if (recordId.length >= 3) text = text.replaceAll(recordId, '…');
 
-  text = text
-    .replace(/"(?:[^"\\]|\\.)*"/g, '"…"')
-    .replace(/\[\d+\]/g, '[n]')
-    .replace(/: -?\d[\d.,e+-]* is invalid/g, ': … is invalid')
-    .replace(/\((got )?(?!missing\))[^()]*\)$/, '($1…)')
-    .trim();
+  text = text.replace(/"(?:[^"\\]|\\.)*"/g, '"…"').replace(/\[\d+\]/g, '[n]');
+  const expectedAt = text.search(/\bexpected\b/);
+  const problem = expectedAt === -1 ? text : text.slice(0, expectedAt);
+  const expectation = expectedAt === -1 ? '' : text.slice(expectedAt);
+  text = problem.replace(/[\w.+-]*\d[\w.+-]*/g, '…').replace(/…(?:,\s*…)+/g, '…') + expectation;
+
+  text = text.replace(/\((got )?(?!missing\))[^()]*\)$/, '($1…)').trim();
   return text.length > MAX_GROUP_CHARS ? `${text.slice(0, MAX_GROUP_CHARS)}…` : text;
 }
 

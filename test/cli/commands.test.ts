@@ -97,6 +97,20 @@ describe('switchyard commands', () => {
     expect(listed.reason).toContain('"Shippington" is invalid');
   });
 
+  it('publish creates missing streams', async () => {
+    const fresh = await startNatsServer();
+    const freshConnection = await connect({ servers: fresh.url });
+    try {
+      const result = await runCli(['publish', join(FIXTURES_DIR, 'woocommerce_v3_order_create_response.json')], { NATS_URL: fresh.url });
+
+      expect(result.code).toBe(0);
+      expect(await streamMessageCount(freshConnection)).toBe(1);
+    } finally {
+      await freshConnection.close();
+      await fresh.stop();
+    }
+  });
+
   it('status explains a missing engine', async () => {
     const result = await runCli(['status', '9007199254740993'], { NATS_URL: server.url });
 

@@ -246,6 +246,15 @@ describe('groupRejections', () => {
     expect(reasonGroup('placedAt: expected an ISO 8601 timestamp (missing)', 'line 4')).toBe('placedAt: expected an ISO 8601 timestamp (missing)');
   });
 
+  it('masks ids inside the reason', () => {
+    expect(reasonGroup('cancellation C539756 has no CustomerID (guest); expected a customer id', 'C539756')).toBe('cancellation … has no CustomerID (guest); expected a customer id');
+    expect(reasonGroup('SKUs 22943, 85123A are in no earlier order of customer 14944; expected goods ordered before', 'C539830')).toBe('SKUs … are in no earlier order of customer …; expected goods ordered before');
+  });
+
+  it('keeps numbers in the expectation', () => {
+    expect(reasonGroup('line 4: lines: 10001 lines; expected at most 10,000 lines', 'line 4')).toBe('lines: … lines; expected at most 10,000 lines');
+  });
+
   it('keeps the first of several issues', () => {
     expect(reasonGroup('order 2: currency: invalid (got "won")\norder 2: lines: too many', 'order 2')).toBe('currency: invalid (got …)');
   });

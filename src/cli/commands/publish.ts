@@ -8,6 +8,7 @@ import { FORMAT_NAMES } from '../../publish/adapters/types.ts';
 import { listFormats } from '../../publish/adapters/index.ts';
 import { publishRecords, readFileRecords, writeRejections, type PublishFileSummary } from '../../publish/publishFile.ts';
 import { connectNats } from '../../transport/connection.ts';
+import { ensureStreams } from '../../transport/streams.ts';
 
 /** Options of `switchyard publish`, as commander parses them. */
 interface PublishOptions {
@@ -37,9 +38,11 @@ export function registerPublish(program: Command): void {
 
       const nc = await connectNats({ url: settings.NATS_URL, name: 'switchyard-publish', logger: createLogger('publish', settings.SWITCHYARD_LOG_LEVEL) });
       const bar = options.progress && process.stderr.isTTY ? new SingleBar({ format: 'publishing [{bar}] {value}/{total} records', hideCursor: true }, Presets.shades_classic) : undefined;
-      bar?.start(file.records.length, 0);
       let summary: PublishFileSummary;
       try {
+        // Creating missing streams lets orders wait in SY_COMMANDS until an engine starts.
+        await ensureStreams(nc);
+        bar?.start(file.records.length, 0);
         summary = await publishRecords({ nc, path, file, onProgress: (handled) => bar?.update(handled) });
       } finally {
         bar?.stop();

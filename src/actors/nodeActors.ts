@@ -2,7 +2,7 @@ import { createActor, type Actor } from 'xstate';
 import type { FulfillmentNode, NodeStatus } from '../domain/node.ts';
 import { fulfillmentNodeMachine } from '../machines/fulfillmentNodeMachine.ts';
 import type { NodeEffect } from '../machines/nodeEffects.ts';
-import type { NodeContext, StockLevel } from '../machines/nodeLogic.ts';
+import type { NodeContext, Reservation, StockLevel } from '../machines/nodeLogic.ts';
 import type { EngineStore } from '../storage/engineStore.ts';
 
 export type NodeActor = Actor<typeof fulfillmentNodeMachine>;
@@ -16,13 +16,15 @@ export interface NodeActorsOptions {
 }
 
 /**
- * Hosts fulfillment node actors, one per node, all live. A node's inventory is persisted
- * row by row (only the SKUs that changed), its machine snapshot without the inventory.
+ * Hosts fulfillment node actors, one per node, all live. A node's inventory and open
+ * reservations are persisted row by row (only the rows that changed), its machine snapshot
+ * without them, because a distribution center holds thousands of each.
  */
 export class NodeActors {
   private readonly live = new Map<string, NodeActor>();
   private readonly dirtyNodes = new Set<string>();
   private readonly dirtySkus = new Map<string, Set<string>>();
+  private readonly dirtyReservations = new Map<string, Set<string>>();
 
   constructor(private readonly options: NodeActorsOptions) {}
 
@@ -30,13 +32,16 @@ export class NodeActors {
   restoreAll(): number {
     const { store } = this.options;
     for (const { key: nodeId, value } of store.nodes.getRange()) {
-      const snapshot = structuredClone(value.snapshot) as { context: NodeContext };
+      const persisted = value.snapshot as { value: string; context: NodeContext };
       const inventory: Record<string, StockLevel> = {};
       for (const row of store.inventory.getRange({ start: [nodeId], end: [`${nodeId}\u0000`] })) {
         inventory[row.key[1]] = { onHand: row.value.onHand, reserved: row.value.reserved };
       }
-      snapshot.context = { ...snapshot.context, inventory };
-      this.adopt(nodeId, createActor(fulfillmentNodeMachine, { snapshot: snapshot as never, input: { node: snapshot.context.node, inventory } }));
+      const reservations: Record<string, Reservation> = {};
+      for (const row of store.reservations.getRange({ start: [nodeId], end: [`${nodeId}\u0000`] })) reservations[row.key[1]] = row.value;
+      const context = { ...persisted.context, inventory, reservations };
+      const snapshot = fulfillmentNodeMachine.resolveState({ value: persisted.value as never, context });
+      this.adopt(nodeId, createActor(fulfillmentNodeMachine, { snapshot, input: { node: context.node, inventory } }));
     }
     return this.live.size;
   }
@@ -71,9 +76,17 @@ export class NodeActors {
   }
 
   markSku(nodeId: string, sku: string): void {
-    let skus = this.dirtySkus.get(nodeId);
-    if (skus === undefined) this.dirtySkus.set(nodeId, (skus = new Set()));
-    skus.add(sku);
+    addTo(this.dirtySkus, nodeId, sku);
+  }
+
+  /** Marks a reservation row as changed (created, updated or removed). */
+  markReservation(nodeId: string, allocationId: string): void {
+    addTo(this.dirtyReservations, nodeId, allocationId);
+  }
+
+  /** Marks every open reservation of a node, before an event that may touch them all. */
+  markAllReservations(nodeId: string): void {
+    for (const allocationId of Object.keys(this.live.get(nodeId)?.getSnapshot().context.reservations ?? {})) this.markReservation(nodeId, allocationId);
   }
 
   /** Writes changed node snapshots and stock rows; durable after the store's `flushed`. */
@@ -83,8 +96,8 @@ export class NodeActors {
     for (const nodeId of this.dirtyNodes) {
       const actor = this.live.get(nodeId);
       if (actor === undefined) continue;
-      const persisted = actor.getPersistedSnapshot() as unknown as { context: NodeContext };
-      void store.nodes.put(nodeId, { snapshot: { ...persisted, context: { ...persisted.context, inventory: {} } }, updatedAt: now });
+      const { value, context } = actor.getSnapshot();
+      void store.nodes.put(nodeId, { snapshot: { value, context: { ...context, inventory: {}, reservations: {} } }, updatedAt: now });
     }
     this.dirtyNodes.clear();
     for (const [nodeId, skus] of this.dirtySkus) {
@@ -96,6 +109,16 @@ export class NodeActors {
       }
     }
     this.dirtySkus.clear();
+    for (const [nodeId, allocationIds] of this.dirtyReservations) {
+      const reservations = this.live.get(nodeId)?.getSnapshot().context.reservations;
+      if (reservations === undefined) continue;
+      for (const allocationId of allocationIds) {
+        const reservation = reservations[allocationId];
+        if (reservation === undefined) void store.reservations.remove([nodeId, allocationId]);
+        else void store.reservations.put([nodeId, allocationId], reservation);
+      }
+    }
+    this.dirtyReservations.clear();
   }
 
   stopAll(): void {
@@ -109,4 +132,10 @@ export class NodeActors {
     this.live.set(nodeId, actor);
     return actor;
   }
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, item: string): void {
+  let items = map.get(key);
+  if (items === undefined) map.set(key, (items = new Set()));
+  items.add(item);
 }

@@ -1,9 +1,16 @@
 import { createActor, type Actor } from 'xstate';
 import type { OrderMachine } from '../machines/orderMachine.ts';
 import type { OrderEffect } from '../machines/orderEffects.ts';
+import type { OrderContext } from '../machines/orderState.ts';
 import type { EngineStore } from '../storage/engineStore.ts';
 
 export type OrderActor = Actor<OrderMachine>;
+
+/** What is stored per order: the machine's state value and its context. */
+export interface PersistedOrder {
+  value: unknown;
+  context: OrderContext;
+}
 
 /** Options for `OrderActors`. */
 export interface OrderActorsOptions {
@@ -25,6 +32,8 @@ export interface OrderActorsOptions {
 export class OrderActors {
   private readonly live = new Map<string, OrderActor>();
   private readonly dirty = new Set<string>();
+  /** Live orders whose document is known to be stored. */
+  private readonly documented = new Set<string>();
   private readonly maxLive: number;
 
   constructor(private readonly options: OrderActorsOptions) {
@@ -53,7 +62,10 @@ export class OrderActors {
     if (record === undefined) return undefined;
     // NOTE: restoring mutates the snapshot object; lmdb-js decodes a fresh object per get
     // because the database has no cache, so nothing else holds this one.
-    const actor = createActor(this.options.machine, { snapshot: record.snapshot as never, input: { orderId } });
+    const { value, context } = record.snapshot as PersistedOrder;
+    const order = context.order ?? this.options.store.orderDocuments.get(orderId);
+    const snapshot = this.options.machine.resolveState({ value: value as never, context: { ...context, order } });
+    const actor = createActor(this.options.machine, { snapshot, input: { orderId } });
     return this.adopt(orderId, actor);
   }
 
@@ -78,7 +90,16 @@ export class OrderActors {
     for (const orderId of this.dirty) {
       const actor = this.live.get(orderId);
       if (actor === undefined) continue;
-      void this.options.store.orders.put(orderId, { snapshot: actor.getPersistedSnapshot(), updatedAt: now });
+      const { value, context } = actor.getSnapshot();
+      // The machine has no child actors and its context is plain data, so state value and
+      // context restore it fully; this skips the deep copy getPersistedSnapshot makes. The
+      // placed order never changes, so it is written once, apart from the snapshot.
+      if (context.order !== undefined && !this.documented.has(orderId)) {
+        if (!this.options.store.orderDocuments.doesExist(orderId)) void this.options.store.orderDocuments.put(orderId, context.order);
+        this.documented.add(orderId);
+      }
+      const persisted: PersistedOrder = { value, context: { ...context, order: undefined } };
+      void this.options.store.orders.put(orderId, { snapshot: persisted, updatedAt: now });
       if (actor.getSnapshot().status === 'done') this.stop(orderId, actor);
     }
     this.dirty.clear();
@@ -105,5 +126,6 @@ export class OrderActors {
   private stop(orderId: string, actor: OrderActor): void {
     actor.stop();
     this.live.delete(orderId);
+    this.documented.delete(orderId);
   }
 }

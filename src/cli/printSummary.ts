@@ -19,6 +19,7 @@ export function formatSummary(summary: DemoSummary): string {
     ['delivered', summary.delivered],
     ['cancellation invoices applied / refused / unmatched', `${summary.cancellations.published - summary.cancellations.refused} / ${summary.cancellations.refused} / ${summary.cancellations.unmatched}`],
     ['allocations rerouted after a node rejected them', summary.reroutedAllocations],
+    ['restock receipts posted', summary.receiptsPublished],
     ['mean distance per shipment (km)', summary.meanDistanceKmPerShipment],
     ['sourcing decision p50 / p99 (µs)', `${fixed(summary.sourcingDecisionMicros.p50)} / ${fixed(summary.sourcingDecisionMicros.p99)}`],
     ['placed to allocated p50 / p99 (ms)', `${fixed(summary.placedToAllocatedMillis.p50)} / ${fixed(summary.placedToAllocatedMillis.p99)}`],

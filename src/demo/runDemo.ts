@@ -17,6 +17,7 @@ import { connectNats } from '../transport/connection.ts';
 import { resolveNats } from '../transport/natsEndpoint.ts';
 import { COMMAND_STREAM, WORK_STREAM } from '../transport/subjects.ts';
 import { EventObserver } from './observer.ts';
+import { Replenishment } from './replenishment.ts';
 import { startSimulatedAgents } from './simulatedAgents.ts';
 import { reasonCategory, summarize, type DemoSummary } from './summary.ts';
 
@@ -33,6 +34,8 @@ export interface DemoOptions {
   seed: number;
   /** Share of allocations the simulated agents reject. */
   rejectRate: number;
+  /** Simulated days between restocks of distribution centers and dropship vendors; 0 never restocks. */
+  replenishEveryDays: number;
   /** NATS server URL; a local nats-server is started when undefined. */
   natsUrl: string | undefined;
   /** Folder for this run's LMDB files, JetStream store and summary; emptied first. */
@@ -81,7 +84,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await engine.seedNetwork(nodes, network.inventory);
     simulation = await startSimulatedAgents({ nc, nodeIds: nodes.map((n) => n.nodeId), logger, speedup: options.speedup, rejectRate: options.rejectRate });
 
-    const figures = await replay(nc, records, options, observer);
+    const replenishment = new Replenishment(nc, nodes, network.inventory);
+    const figures = await replay(nc, records, options, observer, replenishment);
+    replenishment.stop();
     const settled = await waitUntilSettled(nc, engine, simulation, options.settleTimeoutSeconds, logger);
 
     const decision = engine.metrics.decisionNanos;
@@ -108,7 +113,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
 }
 
-async function replay(nc: NatsConnection, records: UciRecord[], options: DemoOptions, observer: EventObserver) {
+async function replay(nc: NatsConnection, records: UciRecord[], options: DemoOptions, observer: EventObserver, replenishment: Replenishment) {
   const publisher = new CommandPublisher(nc);
   const publisherRejections = new Map<string, number>();
   let cancelsPublished = 0;
@@ -118,12 +123,18 @@ async function replay(nc: NatsConnection, records: UciRecord[], options: DemoOpt
 
   const firstAt = firstPlacement(records);
   const startedAt = performance.now();
+  let lastRestockDay = 0;
   for (const [index, record] of records.entries()) {
     const placedAt = record.kind === 'order' ? record.order.placedAt : record.kind === 'cancel' ? record.placedAt : undefined;
     if (placedAt !== undefined) {
       const due = startedAt + (Date.parse(placedAt) - firstAt) / options.speedup;
       const wait = due - performance.now();
       if (wait > 1) await sleep(wait);
+      const day = Math.floor((Date.parse(placedAt) - firstAt) / 86_400_000);
+      if (options.replenishEveryDays > 0 && day - lastRestockDay >= options.replenishEveryDays) {
+        lastRestockDay = day;
+        await replenishment.restock(placedAt.slice(0, 10));
+      }
     }
 
     if (record.kind === 'order') {
@@ -144,7 +155,7 @@ async function replay(nc: NatsConnection, records: UciRecord[], options: DemoOpt
   await publisher.drain();
   bar?.update(records.length);
   bar?.stop();
-  return { publisherRejections, cancelsPublished, cancelsUnmatched };
+  return { publisherRejections, cancelsPublished, cancelsUnmatched, receiptsPublished: replenishment.receiptsPublished };
 }
 
 function countReason(reasons: Map<string, number>, reason: string): void {

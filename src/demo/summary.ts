@@ -18,6 +18,8 @@ export interface DemoSummary {
   shipped: number;
   delivered: number;
   cancellations: { published: number; refused: number; unmatched: number };
+  /** Restock receipts the demo's warehouse stand-in posted. */
+  receiptsPublished: number;
   reroutedAllocations: number;
   meanDistanceKmPerShipment: number;
   sourcingDecisionMicros: { p50: number; p99: number; count: number };
@@ -31,6 +33,7 @@ export interface RunFigures {
   cancelsPublished: number;
   cancelsRefused: number;
   cancelsUnmatched: number;
+  receiptsPublished: number;
   decision: { p50: number; p99: number; count: number };
   placedToAllocated: { p50: number; p99: number; count: number };
 }
@@ -117,6 +120,7 @@ export function summarize(store: EngineStore, figures: RunFigures): DemoSummary 
     shipped: finalStatus.shipped ?? 0,
     delivered: finalStatus.delivered ?? 0,
     cancellations: { published: figures.cancelsPublished, refused: figures.cancelsRefused, unmatched: figures.cancelsUnmatched },
+    receiptsPublished: figures.receiptsPublished,
     reroutedAllocations: rerouted,
     meanDistanceKmPerShipment: shipments === 0 ? 0 : Math.round((distance / shipments) * 10) / 10,
     sourcingDecisionMicros: figures.decision,

@@ -267,6 +267,8 @@ export class CommandProcessor {
       this.refuse(command.type, command.nodeId, 'unknown', `node ${command.nodeId} was not found`);
       return;
     }
+    if ('allocationId' in command) nodes.markReservation(command.nodeId, command.allocationId);
+    if (command.type === 'node.status') nodes.markAllReservations(command.nodeId);
     switch (command.type) {
       case 'node.reserve':
         actor.send({ type: 'node.reserve', allocationId: command.allocationId, orderId: command.orderId, lines: command.lines, placedAt: command.placedAt, shipTo: command.shipTo });

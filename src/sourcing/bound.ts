@@ -13,6 +13,8 @@ export class FillBound {
   /** Cheapest shipment cost at pool positions >= p. */
   readonly minCostFrom: Float64Array;
   private readonly open: Float64Array;
+  /** Stock of the chosen nodes per tier and SKU: chosen[t * skus + s]. */
+  private readonly chosen: Float64Array;
   readonly tierFilled: number[];
   filled = 0;
 
@@ -23,6 +25,7 @@ export class FillBound {
     this.suffix = new Float64Array((pool.length + 1) * tiers * skus);
     this.minCostFrom = new Float64Array(pool.length + 1).fill(Number.POSITIVE_INFINITY);
     this.open = new Float64Array(skus);
+    this.chosen = new Float64Array(tiers * skus);
     this.tierFilled = new Array<number>(tiers).fill(0);
 
     for (let position = pool.length - 1; position >= 0; position--) {
@@ -39,29 +42,36 @@ export class FillBound {
     }
   }
 
-  /** Computes the relaxed fill of `chosen` (candidate indexes) plus every pool position >= `from`. */
-  compute(chosen: readonly number[], from: number): void {
+  /** Adds a candidate to the chosen nodes (`sign` 1) or removes it (`sign` -1). */
+  choose(index: number, sign: 1 | -1): void {
+    const candidate = this.problem.candidates[index];
+    if (candidate === undefined) return;
+    const offset = candidate.tier * this.skuCount;
+    for (let s = 0; s < this.skuCount; s++) this.chosen[offset + s] = (this.chosen[offset + s] ?? 0) + sign * (candidate.avail[s] ?? 0);
+  }
+
+  /** Computes the relaxed fill of the chosen nodes plus every pool position >= `from`. */
+  compute(from: number): void {
     const { problem, skuCount } = this;
     const tiers = problem.tierCount;
+    const base = from * tiers * skuCount;
     this.filled = 0;
     this.tierFilled.fill(0);
     for (let s = 0; s < skuCount; s++) this.open[s] = problem.demand[s] ?? 0;
 
     for (let tier = 0; tier < tiers; tier++) {
+      const offset = tier * skuCount;
+      let tierFilled = 0;
       for (let s = 0; s < skuCount; s++) {
         const open = this.open[s] ?? 0;
         if (open <= 0) continue;
-        let stock = this.suffix[(from * tiers + tier) * skuCount + s] ?? 0;
-        for (const index of chosen) {
-          const candidate = problem.candidates[index];
-          if (candidate !== undefined && candidate.tier === tier) stock += candidate.avail[s] ?? 0;
-        }
+        const stock = (this.suffix[base + offset + s] ?? 0) + (this.chosen[offset + s] ?? 0);
         const take = stock < open ? stock : open;
         this.open[s] = open - take;
-        const milli = take * (problem.milliPerStep[s] ?? 0);
-        this.filled += milli;
-        this.tierFilled[tier] = (this.tierFilled[tier] ?? 0) + milli;
+        tierFilled += take * (problem.milliPerStep[s] ?? 0);
       }
+      this.tierFilled[tier] = tierFilled;
+      this.filled += tierFilled;
     }
   }
 

@@ -1,5 +1,6 @@
 import { open, type Database, type RootDatabase } from 'lmdb';
-import type { StockLevel } from '../machines/nodeLogic.ts';
+import type { Order } from '../domain/order.ts';
+import type { Reservation, StockLevel } from '../machines/nodeLogic.ts';
 import { TimerStore, type TimerRecord } from './timerStore.ts';
 
 /** A message the engine must publish, kept with the command that caused it until it is sent. */
@@ -34,8 +35,12 @@ export interface EngineStore {
   readonly root: RootDatabase;
   /** Open and recently finished orders, by order id. */
   readonly orders: Database<OrderRecord, string>;
+  /** Placed order documents, written once, kept out of the frequently rewritten snapshots. */
+  readonly orderDocuments: Database<Order, string>;
   /** Node actor snapshots without inventory, by node id. */
   readonly nodes: Database<NodeRecord, string>;
+  /** Open reservations per node, key `[nodeId, allocationId]`. */
+  readonly reservations: Database<Reservation, [string, string]>;
   /** Stock per node and SKU, key `[nodeId, sku]`. */
   readonly inventory: Database<StockLevel, [string, string]>;
   /** Applied command idempotency keys with their outbox. */
@@ -65,8 +70,10 @@ export interface EngineStoreOptions {
 export function openEngineStore(options: EngineStoreOptions): EngineStore {
   const root = open({ path: options.path, maxDbs: 16, compression: false });
   const orders = root.openDB<OrderRecord, string>({ name: 'orders' });
+  const orderDocuments = root.openDB<Order, string>({ name: 'order-documents' });
   const nodes = root.openDB<NodeRecord, string>({ name: 'nodes' });
   const inventory = root.openDB<StockLevel, [string, string]>({ name: 'inventory' });
+  const reservations = root.openDB<Reservation, [string, string]>({ name: 'reservations' });
   const applied = root.openDB<AppliedCommand, string>({ name: 'applied' });
   const meta = root.openDB<unknown, string>({ name: 'meta' });
   const backorders = root.openDB<true, [string, string]>({ name: 'backorders' });
@@ -75,8 +82,10 @@ export function openEngineStore(options: EngineStoreOptions): EngineStore {
   return {
     root,
     orders,
+    orderDocuments,
     nodes,
     inventory,
+    reservations,
     applied,
     meta,
     backorders,

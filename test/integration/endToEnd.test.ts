@@ -37,6 +37,7 @@ describe('one real day end to end', () => {
       speedup: 200_000,
       seed: 7,
       rejectRate: 0.05,
+      replenishEveryDays: 0,
       natsUrl: server.url,
       dataDir: dir.path,
       rules: DEFAULT_RULE_SET,

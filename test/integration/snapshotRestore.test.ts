@@ -69,6 +69,7 @@ describe('snapshots in LMDB', () => {
     actor.send({ type: 'node.reserve', allocationId: 'a1', orderId: 'o1', lines: [{ lineId: 'L1', sku: 'A', quantity: 4 }], placedAt: AT, shipTo: makeOrder('o1', []).destination });
     first.touch(NODE.nodeId);
     first.markSku(NODE.nodeId, 'A');
+    first.markReservation(NODE.nodeId, 'a1');
     first.persist();
     await store.flushed();
     first.stopAll();

@@ -17,9 +17,10 @@ export function registerDemo(program: Command): void {
     .option('--speedup <factor>', 'simulated time per real time (43200 replays 12 hours per second)', positiveNumber, 43_200)
     .option('--seed <n>', 'seed of the generated fulfillment network', integer, 7)
     .option('--reject-rate <share>', 'share of allocations the simulated nodes reject, 0 to 1', share, 0.02)
+    .option('--replenish-every <days>', 'simulated days between restocks of DCs and dropship vendors; 0 never restocks', integer, 3)
     .option('--settle-timeout <seconds>', 'longest wait for orders to settle after the last publish', positiveNumber, 300)
     .option('--no-progress', 'hide the progress bar')
-    .action(async (options: { data?: string; from?: string; to?: string; speedup: number; seed: number; rejectRate: number; settleTimeout: number; progress: boolean }) => {
+    .action(async (options: { data?: string; from?: string; to?: string; speedup: number; seed: number; rejectRate: number; replenishEvery: number; settleTimeout: number; progress: boolean }) => {
       const settings = readSettings();
       const logger = createLogger('demo', process.env.SWITCHYARD_LOG_LEVEL ?? 'warn');
       const rules = await loadRules(settings.SWITCHYARD_RULES);
@@ -30,6 +31,7 @@ export function registerDemo(program: Command): void {
         speedup: options.speedup,
         seed: options.seed,
         rejectRate: options.rejectRate,
+      replenishEveryDays: options.replenishEvery,
         natsUrl: settings.NATS_URL,
         dataDir: `${settings.SWITCHYARD_DATA_DIR}/demo`,
         rules,

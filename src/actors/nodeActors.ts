@@ -40,7 +40,7 @@ export class NodeActors {
       const reservations: Record<string, Reservation> = {};
       for (const row of store.reservations.getRange({ start: [nodeId], end: [`${nodeId}\u0000`] })) reservations[row.key[1]] = row.value;
       const context = { ...persisted.context, inventory, reservations };
-      const snapshot = fulfillmentNodeMachine.resolveState({ value: persisted.value as never, context });
+      const snapshot = fulfillmentNodeMachine.resolveState({ value: persisted.value, context });
       this.adopt(nodeId, createActor(fulfillmentNodeMachine, { snapshot, input: { node: context.node, inventory } }));
     }
     return this.live.size;

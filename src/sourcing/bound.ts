@@ -42,19 +42,18 @@ export class FillBound {
     }
   }
 
-  /** Adds a candidate to the chosen nodes (`sign` 1) or removes it (`sign` -1). */
-  choose(index: number, sign: 1 | -1): void {
-    const candidate = this.problem.candidates[index];
-    if (candidate === undefined) return;
-    const offset = candidate.tier * this.skuCount;
-    for (let s = 0; s < this.skuCount; s++) this.chosen[offset + s] = (this.chosen[offset + s] ?? 0) + sign * (candidate.avail[s] ?? 0);
-  }
-
-  /** Computes the relaxed fill of the chosen nodes plus every pool position >= `from`. */
-  compute(from: number): void {
+  /** Computes the relaxed fill of `chosen` (candidate indexes) plus every pool position >= `from`. */
+  compute(chosen: readonly number[], from: number): void {
     const { problem, skuCount } = this;
     const tiers = problem.tierCount;
     const base = from * tiers * skuCount;
+    this.chosen.fill(0);
+    for (const index of chosen) {
+      const candidate = problem.candidates[index];
+      if (candidate === undefined) continue;
+      const offset = candidate.tier * skuCount;
+      for (let s = 0; s < skuCount; s++) this.chosen[offset + s] = (this.chosen[offset + s] ?? 0) + (candidate.avail[s] ?? 0);
+    }
     this.filled = 0;
     this.tierFilled.fill(0);
     for (let s = 0; s < skuCount; s++) this.open[s] = problem.demand[s] ?? 0;

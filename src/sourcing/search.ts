@@ -269,7 +269,7 @@ function branchAndBound(search: Search, pool: readonly number[]): void {
   const incremental = IncrementalFill.applies(problem) ? new IncrementalFill(problem) : undefined;
 
   // When the best plan already reaches the relaxed fill of the whole pool, only cost can improve.
-  bound.compute(0);
+  bound.compute([], 0);
   const poolFilled = bound.filled;
   const poolTierFilled = bound.tierFilled.slice();
   let checked: Evaluation | undefined;
@@ -287,7 +287,7 @@ function branchAndBound(search: Search, pool: readonly number[]): void {
     if (best === undefined) return true;
     if (from >= pool.length) return false;
     if (!fillIsMaximal(best)) {
-      bound.compute(from);
+      bound.compute(stack, from);
       const order = bound.compareFill(best);
       if (order < 0) return true;
       if (order > 0) return false;
@@ -318,11 +318,7 @@ function branchAndBound(search: Search, pool: readonly number[]): void {
       } else {
         filled = depth === 0 ? (search.singleFilled[index] ?? 0) : search.evaluate(stack).filled;
       }
-      if (stack.length < problem.maxShipments && !search.isFull(filled)) {
-        bound.choose(index, 1);
-        visit(position + 1, cost);
-        bound.choose(index, -1);
-      }
+      if (stack.length < problem.maxShipments && !search.isFull(filled)) visit(position + 1, cost);
       stack.pop();
       if (search.budgetExhausted) return;
     }

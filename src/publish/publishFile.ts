@@ -52,7 +52,12 @@ export interface PublishFileSummary {
   path: string;
   format: FormatName;
   recordsRead: number;
+  /**
+   * Place commands that JetStream acknowledged. NOTE: a repeat that JetStream dropped as a
+   * duplicate is acknowledged too, so a republished file counts its orders again.
+   */
   ordersPublished: number;
+  /** Cancel commands that JetStream acknowledged, repeats included. */
   cancelsPublished: number;
   /** Every rejected record with its full reason, in file order. */
   rejections: Rejection[];

@@ -172,6 +172,12 @@ describe('selectSlips', () => {
     expect(() => selectSlips(waiting)).toThrow('order K-1 is created and has no shipment yet');
   });
 
+  it('drops yet for a finished order', () => {
+    const cancelled = { ...view, status: 'cancelled', allocations: [] } as OrderView;
+
+    expect(() => selectSlips(cancelled)).toThrow('order K-1 is cancelled and has no shipment; a packing slip needs');
+  });
+
   it('rejects an order that was never placed', () => {
     const rejected = { ...view, status: 'rejected', order: undefined, rejection: 'currency: invalid' } as OrderView;
 

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { TERMINAL_STATUSES } from '../../domain/status.ts';
 import type { OrderView } from '../../packing/orderQuery.ts';
 import { queryOrder } from '../../packing/orderQuery.ts';
 import { buildPackingSlip, buildPackingSlips, SHIPMENT_STATUSES, type PackingSlip } from '../../packing/packingSlip.ts';
@@ -44,7 +45,8 @@ export function selectSlips(view: OrderView, allocationId?: string): PackingSlip
 
   const slips = buildPackingSlips(order, view.allocations);
   if (slips.length === 0) {
-    throw new Error(`order ${view.orderId} is ${view.status} and has no shipment yet; a packing slip needs an allocation that is ${SHIPMENT_STATUSES.join(', ')}`);
+    const when = TERMINAL_STATUSES.has(view.status) ? '' : ' yet';
+    throw new Error(`order ${view.orderId} is ${view.status} and has no shipment${when}; a packing slip needs an allocation that is ${SHIPMENT_STATUSES.join(', ')}`);
   }
   return slips;
 }

@@ -52,14 +52,21 @@ export function attemptRule(context: AttemptContext, rule: Rule, lines: readonly
   let search: SearchResult = { best: undefined, exact: true, evaluated: 0, top: [] };
   let tiersSearched = 0;
   const tierCount = rule.tiers.length;
+  const stockSum = new Float64Array(problem.skus.length);
+  let searched = 0;
   for (let tier = 0; tier < tierCount; tier++) {
     const added = buildTierCandidates(inputs, states, index.tierPositions[tier] ?? new Int32Array(0), tier, problem.candidates.length === 0);
     tiersSearched = tier + 1;
     if (added.length === 0) continue;
     problem.candidates.push(...added);
+    // A prefix of tiers whose total stock cannot fill everything has no plan that stops the
+    // tier loop, so its search is skipped unless it is the last chance.
+    if (!addStock(problem, added, stockSum) && tier < tierCount - 1) continue;
     search = searchPlan(problem, context.limits);
+    searched = problem.candidates.length;
     if ((search.best?.filled ?? 0) >= demand) break;
   }
+  if (searched < problem.candidates.length) search = searchPlan(problem, context.limits);
   for (let tier = tiersSearched; tier < tierCount; tier++) {
     const nodeIds = index.tierNodeIds[tier] ?? [];
     if (nodeIds.length > 0) log.shared.push({ reason: `tier ${tier + 1} not searched: earlier tiers fill every line`, nodeIds });
@@ -112,6 +119,13 @@ export function ruleCosts(ruleSet: RuleSet, rule: Rule | undefined): CostSetting
     if (value !== undefined) costs[key] = value;
   }
   return costs;
+}
+
+/** Adds candidates' stock to per-SKU totals; returns true when the totals cover every SKU's demand. */
+function addStock(problem: Problem, added: readonly Candidate[], stockSum: Float64Array): boolean {
+  for (const candidate of added) for (let s = 0; s < stockSum.length; s++) stockSum[s] = (stockSum[s] ?? 0) + (candidate.avail[s] ?? 0);
+  for (let s = 0; s < stockSum.length; s++) if ((stockSum[s] ?? 0) < (problem.demand[s] ?? 0)) return false;
+  return true;
 }
 
 function roundKm(km: number): number {

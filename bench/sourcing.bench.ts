@@ -2,8 +2,8 @@
  * Sourcing decision latency and decision quality.
  *
  * Latency: `planSourcing` with the default rule set on the real UCI orders bundled in data/
- * (median 11 lines), over generated networks of 50, 500 and 2,000 nodes stocking 4,000 SKUs,
- * plus a 1,000-line order and the largest real order. tinybench 6 drives each case; every call
+ * (median 11 lines) and on those orders cut to 10 lines. The networks are generated with 50, 500
+ * and 2,000 nodes over 4,000 SKUs; a 1,000-line order and the largest real order run on 500 nodes. tinybench 6 drives each case; every call
  * is timed on its own into an HDR histogram (hdr-histogram-js, whole microseconds).
  *
  * Quality: random small instances solved by the search and by HiGHS (exact, lexicographic:
@@ -38,6 +38,10 @@ import { printTable } from './lib/table.ts';
 
 const CATALOG_SIZE = 4000;
 const NETWORK_SIZES = [50, 500, 2000] as const;
+/** Handling cost per shipment by node type, in pence. */
+const HANDLING_COST: Readonly<Record<NodeType, number>> = { DC: 150, DROPSHIP: 250, STORE: 350 };
+/** Share of the catalog each node type carries. */
+const CATALOG_SHARE: Readonly<Record<NodeType, number>> = { DC: 0.85, DROPSHIP: 0.15, STORE: 0.2 };
 
 // ---------------------------------------------------------------- workload
 
@@ -64,7 +68,7 @@ function nodeType(index: number, size: number): NodeType {
 }
 
 /**
- * A network like the engine's view: nodes mostly in Great Britain (80%) and the rest in
+ * Builds a network like the engine's view: nodes mostly in Great Britain (80%) and the rest in
  * continental Europe, stock in a Map per node. DCs carry 85% of the catalog with units scaled
  * to three weeks of demand, dropship vendors 15% and stores 20% with a few units each.
  */
@@ -87,11 +91,11 @@ export function buildNetwork(size: number, catalog: readonly string[], demand: R
       timeZone: home ? 'Europe/London' : 'Europe/Paris',
       dailyCapacity: type === 'STORE' ? 40 : 2000,
       cutoffLocal: type === 'STORE' ? '17:00' : '15:00',
-      handlingCostMinor: type === 'DC' ? 150 : type === 'DROPSHIP' ? 250 : 350,
+      handlingCostMinor: HANDLING_COST[type],
     });
     nodes.push({ node, status: 'online', remainingCapacity: node.dailyCapacity });
 
-    const share = type === 'DC' ? 0.85 : type === 'DROPSHIP' ? 0.15 : 0.2;
+    const share = CATALOG_SHARE[type];
     const units = new Map<string, number>();
     for (const sku of catalog) {
       if (random() >= share) continue;
@@ -114,7 +118,15 @@ export function requestFor(order: Order, network: NetworkSnapshot): SourcingRequ
   };
 }
 
-/** A 1,000-line order of distinct real SKUs drawn by popularity, to London. */
+/** Real orders with at least 10 valid lines, cut to their first 10 valid lines. */
+export function tenLineOrders(orders: readonly Order[]): Order[] {
+  return orders.flatMap((order) => {
+    const valid = validateOrderLines(order).valid;
+    return valid.length < 10 ? [] : [{ ...order, lines: valid.slice(0, 10) }];
+  });
+}
+
+/** Builds a 1,000-line order of distinct real SKUs drawn by popularity, to London. */
 export function thousandLineOrder(catalog: readonly string[], demand: ReadonlyMap<string, number>, seed: number): Order {
   const random = mulberry32(seed);
   const ordered = catalog.filter((sku) => demand.has(sku));
@@ -153,7 +165,7 @@ async function measureCase(latencyCase: LatencyCase, timeMs: number): Promise<Ca
     return performance.now() - started;
   };
 
-  // Warm up outside tinybench so that the histogram holds measured calls only.
+  // Warm up outside tinybench so that the histogram records measured calls only.
   const warmupEnd = performance.now() + Math.min(1000, timeMs / 2);
   while (performance.now() < warmupEnd) decide();
   next = 0;
@@ -254,12 +266,14 @@ async function main(): Promise<void> {
   const largest = orders.reduce((big, order) => (order.lines.length > big.lines.length ? order : big));
   console.log(`${orders.length} real orders (median ${medianLines} lines, largest ${largest.lines.length}), ${catalog.length} SKUs`);
 
+  const tenLines = tenLineOrders(orders);
   const cases: LatencyCase[] = [];
   const networks = new Map<number, NetworkSnapshot>();
   for (const size of NETWORK_SIZES) {
     const network = buildNetwork(size, catalog, demand, 1000 + size);
     networks.set(size, network);
     cases.push({ name: `${size} nodes, real orders`, requests: orders.map((order) => requestFor(order, network)), params: { nodes: size, skus: catalog.length, orders: orders.length, medianLines } });
+    cases.push({ name: `${size} nodes, 10-line orders`, requests: tenLines.map((order) => requestFor(order, network)), params: { nodes: size, skus: catalog.length, orders: tenLines.length, lines: 10 } });
   }
   const network500 = networks.get(500) as NetworkSnapshot;
   cases.push({ name: '500 nodes, 1,000-line order', requests: [requestFor(thousandLineOrder(catalog, demand, 7), network500)], params: { nodes: 500, skus: catalog.length, lines: 1000 } });

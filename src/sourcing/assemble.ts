@@ -11,7 +11,7 @@ export interface Stop {
   ruleId: string;
 }
 
-/** What the rule attempts of one request produced. */
+/** Results of the rule attempts of one request. */
 export interface Collected {
   shipments: PlannedShipment[];
   backorders: Backorder[];
@@ -53,7 +53,9 @@ export function assemble(request: SourcingRequest, lines: readonly LineToPlan[],
   for (const { line } of lines) requested += line.quantity;
   let open = 0;
   for (const backorder of collected.backorders) open += backorder.quantity;
-  const outcome = open === 0 ? 'allocated' : open >= requested ? 'backordered' : 'partial';
+  let outcome: SourcingPlan['outcome'] = 'partial';
+  if (open === 0) outcome = 'allocated';
+  else if (open >= requested) outcome = 'backordered';
 
   return {
     ruleId,

@@ -13,7 +13,7 @@ import type { Assignment } from './evaluate.ts';
 import { searchPlan } from './search.ts';
 import type { SearchLimits, SearchResult } from './search.ts';
 
-/** What every attempt of one request shares. */
+/** State shared by every attempt of one request. */
 export interface AttemptContext {
   request: SourcingRequest;
   ruleSet: RuleSet;
@@ -110,7 +110,7 @@ export function attemptRule(context: AttemptContext, rule: Rule, lines: readonly
   };
 }
 
-/** The rule set's costs with the rule's overrides applied. */
+/** Returns the rule set's costs with the rule's overrides applied. */
 export function ruleCosts(ruleSet: RuleSet, rule: Rule | undefined): CostSettings {
   const costs = { ...ruleSet.costs };
   const overrides = rule?.costs ?? {};
@@ -132,7 +132,7 @@ function roundKm(km: number): number {
   return Math.round(km * 10) / 10;
 }
 
-/** Why the rule does not accept its best plan, or undefined when it does. */
+/** Returns why the rule does not accept its best plan, or undefined when it does. */
 function explainNoFit(rule: Rule, problem: Problem, filled: number, demand: number): string | undefined {
   if (demand === 0) return undefined;
   if (filled === 0) {
@@ -174,7 +174,7 @@ function toShipments(problem: Problem, assignments: readonly Assignment[]): Plan
   return shipments;
 }
 
-/** The unfilled remainder of each line, with the most specific reason the candidates support. */
+/** Returns the unfilled remainder of each line, with the most specific reason the candidates support. */
 function toBackorders(problem: Problem, assignments: readonly Assignment[], rule: Rule): Backorder[] {
   const assigned = new Float64Array(problem.lines.length);
   for (const { line, quantity } of assignments) assigned[line] = (assigned[line] ?? 0) + quantity;

@@ -23,7 +23,7 @@ export function logExclusion(log: ExclusionLog, reason: string, nodeId: string):
   else nodeIds.push(nodeId);
 }
 
-/** The log as explanation groups: shared groups first, then the others in the order first seen. */
+/** Returns the log as explanation groups: shared groups first, then the others in the order first seen. */
 export function exclusionGroups(log: ExclusionLog): { reason: string; nodeIds: readonly string[] }[] {
   const groups = log.shared.slice();
   for (const [reason, nodeIds] of log.built) groups.push({ reason, nodeIds });
@@ -152,7 +152,8 @@ function preCandidates(inputs: CandidateInputs, states: readonly NodeState[], po
 }
 
 function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }
 
 /** True when a node's stock covers every line's demand and it rejected none of them. */

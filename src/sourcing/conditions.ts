@@ -1,6 +1,6 @@
 import type { Order, OrderLine } from '../domain/order.ts';
 import { orderValueMinor } from '../domain/order.ts';
-import type { Condition, ConditionLeaf, ConditionValue } from './conditionSchema.ts';
+import type { Condition, ConditionLeaf, ConditionValue, Operator } from './conditionSchema.ts';
 import { LINE_ATTRIBUTE_PREFIX, isLineField } from './fields.ts';
 import { localMinutesOfDay, parseTimeOfDay } from './localTime.ts';
 
@@ -159,7 +159,7 @@ function compileBetween([low, high]: number[], isTime: boolean): (actual: unknow
   return (actual) => typeof actual === 'number' && actual >= lo && actual <= hi;
 }
 
-function compileComparison(op: 'gt' | 'gte' | 'lt' | 'lte' | 'contains' | 'starts_with' | 'in' | 'not_in' | 'eq' | 'ne' | 'exists' | 'between', bound: number): (actual: unknown) => boolean {
+function compileComparison(op: Operator, bound: number): (actual: unknown) => boolean {
   switch (op) {
     case 'gt':
       return (actual) => typeof actual === 'number' && actual > bound;

@@ -36,7 +36,7 @@ export interface AttemptExplanation {
   excluded: ExcludedGroup[];
 }
 
-/** A node that passed every filter and holds stock of at least one requested SKU. */
+/** A node that passed every filter and has stock of at least one requested SKU. */
 export interface CandidateSummary {
   nodeId: string;
   /** Tier position, counting from 1. */

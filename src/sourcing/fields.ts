@@ -3,7 +3,7 @@
  * (`line.*`) describe one line and, in an order-level rule, match when any line matches.
  */
 
-/** How a field's value is compared: as text, as a number, as a list of tags, or as a local time of day. */
+/** Comparison kind of a field's value: text, number, list of tags, or local time of day. */
 export type FieldKind = 'string' | 'number' | 'tags' | 'time';
 
 /** Field names and the kind of value each holds. */

@@ -3,7 +3,7 @@ import type { Evaluation } from './evaluate.ts';
 
 /**
  * Fill of a subset that grows one node at a time in candidate order, as branch and bound
- * visits it: each added node can only take what the earlier ones left open, so adding it costs
+ * visits it. Each added node can only take what the earlier ones left open, so adding it costs
  * one pass over the SKUs instead of a full evaluation. Valid only without ship-together groups
  * and per-line rejections (`IncrementalFill.applies`).
  */

@@ -69,7 +69,7 @@ export function growGreedy(search: Search, start: number): void {
   }
 }
 
-/** The candidates outside `chosen` with the largest relaxed gain, then earlier tier, then lower cost. */
+/** Returns the candidates outside `chosen` with the largest relaxed gain, then earlier tier, then lower cost. */
 function topByGain(problem: Problem, chosen: readonly number[], open: Float64Array): number[] {
   const scored: { index: number; gain: number }[] = [];
   for (let index = 0; index < problem.candidates.length; index++) {

@@ -28,7 +28,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** True when the runtime knows the IANA time zone name. */
+/** True when the runtime supports the IANA time zone name. */
 export function isValidTimeZone(timeZone: string): boolean {
   try {
     formatterFor(timeZone);

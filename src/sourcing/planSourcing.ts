@@ -20,8 +20,8 @@ export interface PlanOptions {
 
 /**
  * Decides where to ship an order's open lines. Pure: reads only the request (time is `now`),
- * so the same request gives the same plan. Line rules decide their matching lines first, then
- * the first order rule that matches decides the rest; a rule that finds no plan applies its
+ * so the same request gives the same plan. Line rules decide their matching lines first, and the
+ * first order rule that matches decides the rest. A rule that finds no plan applies its
  * `onNoFit` action. Throws SourcingInputError for a negative or fractional quantity or a repeated line id.
  */
 export function planSourcing(request: SourcingRequest, options: PlanOptions = {}): SourcingPlan {

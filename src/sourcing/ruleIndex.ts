@@ -2,7 +2,7 @@ import type { NodeState } from './types.ts';
 import type { Rule } from './ruleSchema.ts';
 
 /**
- * Where each node of a network stands under one rule, computed once per (node list, rule) pair:
+ * Tier and exclusion of each node of a network under one rule, computed once per (node list, rule) pair:
  * the engine hands the same node list to every decision until a node changes, so decisions
  * skip the tier checks. The node id lists are frozen because plans share them.
  */

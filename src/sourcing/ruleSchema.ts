@@ -51,7 +51,7 @@ const splitSchema = z
   .object({
     /** `ship_complete`: one node ships everything or the rule does not fit; `split`: up to maxShipments. */
     mode: z.enum(['ship_complete', 'split'], { error: (issue) => `unknown split mode ${describe(issue.input)}; expected ship_complete or split` }).default('split'),
-    /** Most shipments in a plan; ignored for ship_complete (always 1). Default 3. */
+    /** Maximum shipments in a plan; ignored for ship_complete (always 1). Default 3. */
     maxShipments: z.number().int({ error: 'expected a whole number of shipments' }).min(1, { error: 'expected at least 1 shipment' }).max(50, { error: 'expected at most 50 shipments' }).default(3),
     /** Whether one line's quantity may come from several nodes. Default true. */
     splitLineQuantities: z.boolean().default(true),
@@ -77,7 +77,7 @@ const conditionSchema = z.unknown().superRefine((value, ctx) => {
   for (const issue of issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
 });
 
-/** What to do when a rule finds no plan: try the next matching rule, backorder, hold for review, or cancel. */
+/** Action when a rule finds no plan: try the next matching rule, backorder, hold for review, or cancel. */
 export const NoFitActionSchema = z.enum(['next_rule', 'backorder', 'hold', 'cancel'], {
   error: (issue) => `unknown action ${describe(issue.input)}; expected one of next_rule, backorder, hold, cancel`,
 });

@@ -10,7 +10,7 @@ export type { SearchLimits, SearchResult } from './searchState.ts';
 /**
  * Finds the best node subset of at most `maxShipments` nodes (see `compareEvaluations`).
  * Exact by branch and bound when there are at most `shortlistSize` candidates and the
- * evaluation budget holds; otherwise branch and bound over a shortlist, then a swap search.
+ * evaluation budget holds. Otherwise it runs branch and bound over a shortlist, then a local search.
  * The result is never worse than the best single node or the greedy plan, which seed the search.
  */
 export function searchPlan(problem: Problem, limits: SearchLimits = DEFAULT_SEARCH_LIMITS): SearchResult {
@@ -78,9 +78,9 @@ function singleIsOptimal(search: Search): boolean {
 }
 
 /**
- * Candidates worth branch and bound when there are too many: the best plans' nodes, for each
- * SKU the two cheapest nodes that cover its demand (or, failing that, hold the most of it), the
- * cheapest nodes of the earliest tier (a quarter of the list), then the best single nodes.
+ * Returns the candidates worth branch and bound when there are too many. They are the best plans'
+ * nodes, for each SKU the two cheapest nodes that cover its demand (or else have the most of it),
+ * the cheapest nodes of the earliest tier (a quarter of the list), then the best single nodes.
  */
 function shortlist(search: Search, ranked: readonly number[]): number[] {
   const { problem, limits } = search;
@@ -102,7 +102,7 @@ function shortlist(search: Search, ranked: readonly number[]): number[] {
   return [...picked].sort((a, b) => a - b);
 }
 
-/** The two best nodes for one SKU: covering its demand first, then holding more, then earlier tier, then cheaper. */
+/** Returns the two best nodes for one SKU: covering its demand first, then with more of it, then earlier tier, then cheaper. */
 function coveringNodes(problem: Problem, sku: number): number[] {
   const demand = problem.demand[sku] ?? 0;
   const best: number[] = [];

@@ -7,7 +7,7 @@ import type { Evaluation, Scratch } from './evaluate.ts';
 export interface SearchLimits {
   /** Subset evaluations the search may spend on branch and bound before it stops and the plan is marked heuristic. Default 4,000. */
   maxEvaluations: number;
-  /** Above this many candidates, branch and bound runs over a shortlist of this size and a swap search follows. Default 48. */
+  /** Above this many candidates, branch and bound runs over a shortlist of this size and a local search follows. Default 48. */
   shortlistSize: number;
   /** Rounds of the local search over all candidates. Default 3. */
   swapRounds: number;

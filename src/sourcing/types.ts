@@ -6,7 +6,7 @@ import type { Explanation } from './explanation.ts';
 export type { RuleSet } from './ruleSchema.ts';
 export type { Explanation } from './explanation.ts';
 
-/** A node as sourcing sees it at decision time. */
+/** A node as sourcing reads it at decision time. */
 export interface NodeState {
   node: FulfillmentNode;
   status: NodeStatus;
@@ -42,7 +42,7 @@ export interface SourcingExclusion {
 export interface SourcingRequest {
   /** The order, read for rule conditions, the destination and line units and attributes. */
   order: Order;
-  /** What to source now; when re-sourcing, only the remainder. */
+  /** Lines to source now; when re-sourcing, only the remainder. */
   lines: readonly SourcingLine[];
   network: NetworkSnapshot;
   rules: RuleSet;
@@ -81,7 +81,7 @@ export interface Backorder {
   reason: string;
 }
 
-/** What sourcing decided for one request. */
+/** Sourcing decision for one request. */
 export interface SourcingPlan {
   /** Rule that decided the order-level lines; undefined when no rule matched. */
   ruleId: string | undefined;

@@ -9,7 +9,7 @@ import type { NetworkSnapshot, NodeState, SourcingLine, SourcingRequest } from '
 /** 2024-03-05 10:00 UTC: before a 15:00 cut-off in London. */
 export const MORNING = Date.UTC(2024, 2, 5, 10, 0);
 
-/** A node in London unless overridden. */
+/** Builds a node in London unless overridden. */
 export function makeNode(nodeId: string, overrides: Partial<FulfillmentNodeInput> = {}): FulfillmentNode {
   return FulfillmentNodeSchema.parse({
     nodeId,
@@ -35,7 +35,7 @@ export interface TestNode {
   remainingCapacity?: number;
 }
 
-/** A network backed by a Map, like the engine's view. */
+/** Builds a network backed by a Map, like the engine's view. */
 export function makeNetwork(entries: readonly TestNode[]): NetworkSnapshot {
   const stock = new Map<string, number>();
   for (const entry of entries) for (const [sku, units] of Object.entries(entry.stock)) stock.set(`${entry.node.nodeId}\u0000${sku}`, units);
@@ -43,7 +43,7 @@ export function makeNetwork(entries: readonly TestNode[]): NetworkSnapshot {
   return { nodes, available: (nodeId, sku) => stock.get(`${nodeId}\u0000${sku}`) ?? 0 };
 }
 
-/** An order to central London with the given lines (unit `each`, price 1000 unless set). */
+/** Builds an order to central London with the given lines (unit `each`, price 1000 unless set). */
 export function makeOrder(lines: { lineId: string; sku: string; quantity: number; unit?: 'each' | 'kg'; attributes?: Record<string, string>; category?: string }[], overrides: Partial<OrderInput> = {}): Order {
   return OrderSchema.parse({
     orderId: 'order-1',
@@ -60,12 +60,12 @@ export function linesOf(order: Order): SourcingLine[] {
   return order.lines.map((line) => ({ lineId: line.lineId, sku: line.sku, quantity: Math.round(line.quantity * (line.unit === 'each' ? 1 : 1000)) }));
 }
 
-/** A one-rule set with the given rule fields on top of a DC-only tier. */
+/** Builds a one-rule set with the given rule fields on top of a DC-only tier. */
 export function oneRule(rule: Record<string, unknown> = {}, costs?: Record<string, number>): RuleSet {
   return parseRuleSet({ version: 1, ...(costs === undefined ? {} : { costs }), rules: [{ id: 'r1', tiers: ['DC'], ...rule }] });
 }
 
-/** A request at MORNING for the whole order. */
+/** Builds a request at MORNING for the whole order. */
 export function request(order: Order, network: NetworkSnapshot, rules: RuleSet, extra: Partial<SourcingRequest> = {}): SourcingRequest {
   return { order, lines: linesOf(order), network, rules, now: MORNING, ...extra };
 }

@@ -113,3 +113,11 @@ describe('parseRuleSet', () => {
     expect(fromJson).toEqual(fromYaml);
   });
 });
+
+describe('config/rules examples', () => {
+  it.each(['default.yaml', 'omnichannel.yaml', 'ship-complete.json'])('%s is valid', async (file) => {
+    const ruleSet = await loadRuleSet(`config/rules/${file}`);
+
+    expect(ruleSet.rules.length).toBeGreaterThan(0);
+  });
+});

@@ -100,7 +100,8 @@ export class OrderActors {
       }
       const persisted: PersistedOrder = { value, context: { ...context, order: undefined } };
       void this.options.store.orders.put(orderId, { snapshot: persisted, updatedAt: now });
-      if (actor.getSnapshot().status === 'done') this.stop(orderId, actor);
+      const snapshot = actor.getSnapshot();
+      if (snapshot.status === 'done' || snapshot.value === 'cancelled') this.stop(orderId, actor);
     }
     this.dirty.clear();
 

@@ -186,7 +186,12 @@ export class CommandProcessor {
         break;
       case 'progress': {
         const progress = { type: 'order.shipment' as const, v: 1 as const, key: '', orderId: effect.orderId, allocationId: effect.allocationId, nodeId, step: effect.step, at: effect.at };
-        outbox.command({ ...progress, ...(effect.carrier === undefined ? {} : { carrier: effect.carrier }), ...(effect.trackingNumber === undefined ? {} : { trackingNumber: effect.trackingNumber }) });
+        outbox.command({
+          ...progress,
+          ...(effect.carrier === undefined ? {} : { carrier: effect.carrier }),
+          ...(effect.trackingNumber === undefined ? {} : { trackingNumber: effect.trackingNumber }),
+          ...(effect.lines === undefined ? {} : { lines: effect.lines }),
+        });
         break;
       }
       case 'workRejected':
@@ -247,7 +252,15 @@ export class CommandProcessor {
         actor.send({ type: 'work.rejected', allocationId: command.allocationId, code: command.code, reason: command.reason, at: command.at });
         break;
       case 'order.shipment':
-        actor.send({ type: 'shipment.progress', allocationId: command.allocationId, step: command.step, at: command.at, ...(command.carrier === undefined ? {} : { carrier: command.carrier }), ...(command.trackingNumber === undefined ? {} : { trackingNumber: command.trackingNumber }) });
+        actor.send({
+          type: 'shipment.progress',
+          allocationId: command.allocationId,
+          step: command.step,
+          at: command.at,
+          ...(command.carrier === undefined ? {} : { carrier: command.carrier }),
+          ...(command.trackingNumber === undefined ? {} : { trackingNumber: command.trackingNumber }),
+          ...(command.lines === undefined ? {} : { lines: command.lines }),
+        });
         break;
       case 'order.deadline':
         actor.send({ type: 'order.deadline', deadline: command.deadline, at: command.at });

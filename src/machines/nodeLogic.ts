@@ -136,7 +136,8 @@ export function applyReport(context: NodeContext, report: AgentReport): NodeEffe
   reservation.steps.push(report.kind);
   reservation.acknowledged = true;
   const effects: NodeEffect[] = [];
-  if (report.kind === 'shipped' && reservation.state === 'reserved') {
+  // A delivery reported before its shipment implies the shipment: the stock leaves either way.
+  if ((report.kind === 'shipped' || report.kind === 'delivered') && reservation.state === 'reserved') {
     reservation.state = 'shipped';
     for (const line of reservation.lines) {
       const level = context.inventory[line.sku];
@@ -147,6 +148,7 @@ export function applyReport(context: NodeContext, report: AgentReport): NodeEffe
     }
   }
   const progress: NodeEffect = { type: 'progress', orderId: reservation.orderId, allocationId: report.allocationId, step: report.kind, at: report.at };
+  if (report.kind === 'shipped' || report.kind === 'delivered') progress.lines = reservation.lines;
   if (report.carrier !== undefined) progress.carrier = report.carrier;
   if (report.trackingNumber !== undefined) progress.trackingNumber = report.trackingNumber;
   effects.push(progress);

@@ -176,35 +176,46 @@ export function workRejected(context: OrderContext, allocationId: string, at: st
   return rejectAllocation(context, allocation, at, code, reason);
 }
 
-/** Applies one shipment step; steps that arrive late or twice change nothing. */
+/**
+ * Applies one shipment step; steps that arrive late or twice change nothing. The node is the
+ * source of truth for what left its shelf: when it reports shipping lines that the order had
+ * meanwhile cancelled (the cancellation reached the node too late), the shipped quantities
+ * win and the cancellation of those quantities is undone.
+ */
 export function shipmentProgressed(
   context: OrderContext,
-  progress: { allocationId: string; step: ShipmentStep; carrier?: string | undefined; trackingNumber?: string | undefined; at: string },
+  progress: { allocationId: string; step: ShipmentStep; carrier?: string | undefined; trackingNumber?: string | undefined; lines?: AllocatedLine[] | undefined; at: string },
 ): Step {
   const allocation = context.allocations.find((a) => a.allocationId === progress.allocationId);
-  if (allocation === undefined) return { context, effects: [] };
+  if (allocation === undefined || allocation.status === 'rejected') return { context, effects: [] };
   const status = STEP_STATUS[progress.step];
-  if (allocation.status === 'rejected' || allocation.status === 'cancelled' || STATUS_RANK[status] <= STATUS_RANK[allocation.status]) {
-    return { context, effects: [] };
-  }
+  const shipping = STATUS_RANK[status] >= STATUS_RANK.shipped;
+  const lateCancel = allocation.status === 'cancelled' && shipping && progress.lines !== undefined;
+  if (!lateCancel && (allocation.status === 'cancelled' || STATUS_RANK[status] <= STATUS_RANK[allocation.status])) return { context, effects: [] };
 
-  const updated: Allocation = { ...allocation, status };
+  const wasShipped = !lateCancel && STATUS_RANK[allocation.status] >= STATUS_RANK.shipped;
+  const shippedLines = shipping && !wasShipped && progress.lines !== undefined ? progress.lines : allocation.lines;
+  const updated: Allocation = { ...allocation, status, lines: shippedLines };
+  if (lateCancel) delete updated.reason;
   if (progress.carrier !== undefined) updated.carrier = progress.carrier;
   if (progress.trackingNumber !== undefined) updated.trackingNumber = progress.trackingNumber;
 
-  const wasShipped = STATUS_RANK[allocation.status] >= STATUS_RANK.shipped;
+  const sumFor = (lines: AllocatedLine[], lineId: string) => lines.filter((l) => l.lineId === lineId).reduce((sum, l) => sum + l.quantity, 0);
   const lines = context.lines.map((line) => {
-    const allocated = allocation.lines.filter((l) => l.lineId === line.lineId).reduce((sum, l) => sum + l.quantity, 0);
-    if (allocated === 0) return line;
-    const shipped = !wasShipped && STATUS_RANK[status] >= STATUS_RANK.shipped ? line.shipped + allocated : line.shipped;
-    const delivered = status === 'delivered' ? line.delivered + allocated : line.delivered;
-    return { ...line, shipped, delivered };
+    const quantity = sumFor(shippedLines, line.lineId);
+    if (quantity === 0) return line;
+    const held = lateCancel ? 0 : sumFor(allocation.lines, line.lineId);
+    const uncancelled = shipping && !wasShipped ? Math.min(Math.max(0, quantity - held), line.cancelled) : 0;
+    const shipped = shipping && !wasShipped ? line.shipped + quantity : line.shipped;
+    const delivered = status === 'delivered' ? line.delivered + quantity : line.delivered;
+    return { ...line, shipped, delivered, cancelled: line.cancelled - uncancelled };
   });
 
   const effect: OrderEffect = { type: 'shipment', allocationId: allocation.allocationId, nodeId: allocation.nodeId, step: progress.step };
   if (progress.carrier !== undefined) effect.carrier = progress.carrier;
   if (progress.trackingNumber !== undefined) effect.trackingNumber = progress.trackingNumber;
-  const detail = `${allocation.nodeId}${progress.trackingNumber === undefined ? '' : ` ${progress.carrier ?? ''} ${progress.trackingNumber}`}`;
+  if (lateCancel) effect.reason = 'the node shipped before the cancellation reached it';
+  const detail = `${allocation.nodeId}${progress.trackingNumber === undefined ? '' : ` ${progress.carrier ?? ''} ${progress.trackingNumber}`}${lateCancel ? ' (after a cancellation that came too late)' : ''}`;
   return {
     context: { ...replaceAllocation(context, updated), lines, timeline: [...context.timeline, { at: progress.at, what: progress.step, detail }] },
     effects: [effect],

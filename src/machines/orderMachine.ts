@@ -1,6 +1,6 @@
 import { setup, enqueueActions } from 'xstate';
 import { UNIT_SCALE, type Order } from '../domain/order.ts';
-import type { ShipmentStep } from '../transport/messages.ts';
+import type { AllocatedLine, ShipmentStep } from '../transport/messages.ts';
 import type { OrderEffect } from './orderEffects.ts';
 import {
   allocationAnswered,
@@ -25,7 +25,7 @@ export type OrderEvent =
   | { type: 'order.invalid'; reason: string; at: string }
   | { type: 'allocation.answered'; allocationId: string; accepted: boolean; code?: string; reason?: string; at: string }
   | { type: 'work.rejected'; allocationId: string; code: string; reason: string; at: string }
-  | { type: 'shipment.progress'; allocationId: string; step: ShipmentStep; carrier?: string; trackingNumber?: string; at: string }
+  | { type: 'shipment.progress'; allocationId: string; step: ShipmentStep; carrier?: string; trackingNumber?: string; lines?: AllocatedLine[]; at: string }
   | { type: 'order.cancel'; lines?: { sku: string; quantity: number }[]; reason: string; at: string }
   | { type: 'order.hold'; reason: string; at: string }
   | { type: 'order.release'; at: string }
@@ -178,7 +178,22 @@ export function createOrderMachine(deps: OrderMachineDeps) {
         },
       },
       completed: { type: 'final' },
-      cancelled: { type: 'final' },
+      // Not final: a node may report a shipment that left before the cancellation reached it,
+      // and the shipped quantities then win.
+      cancelled: {
+        on: {
+          'shipment.progress': {
+            target: 'active.routing',
+            actions: apply((context, event) => (event.type === 'shipment.progress' ? shipmentProgressed(context, event) : noStep(context))),
+          },
+          'order.cancel': {
+            actions: apply((context) => ({
+              context,
+              effects: [{ type: 'commandRejected', command: 'order.cancel', state: 'cancelled', reason: `order ${context.orderId} is already cancelled` }],
+            })),
+          },
+        },
+      },
       rejected: { type: 'final' },
     },
   });

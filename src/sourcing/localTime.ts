@@ -1,7 +1,7 @@
 /**
  * Local time of day in IANA time zones, computed from an epoch instant passed in (never the clock).
- * UTC offsets are memoized per zone and 15-minute interval: zone offsets and daylight-saving
- * transitions in current tz data fall on quarter-hour boundaries.
+ * UTC offsets are memoized per zone and 15-minute interval, because zone offsets and
+ * daylight-saving transitions in current tz data fall on quarter-hour boundaries.
  */
 
 const MINUTE_MS = 60_000;
@@ -9,7 +9,9 @@ const OFFSET_BUCKET_MS = 15 * MINUTE_MS;
 const DAY_MINUTES = 24 * 60;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const offsetCache = new Map<string, { bucket: number; offsetMinutes: number }>();
+/** Memoized offsets per zone, keyed by 15-minute interval; a zone's map is cleared when it reaches this size. */
+const MAX_CACHED_INTERVALS = 8192;
+const offsetCache = new Map<string, Map<number, number>>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
@@ -49,11 +51,14 @@ function computeOffsetMinutes(timeZone: string, epochMs: number): number {
 /** UTC offset of a zone at an instant, in minutes east of UTC. Throws RangeError for an unknown zone. */
 export function utcOffsetMinutes(timeZone: string, epochMs: number): number {
   const bucket = Math.floor(epochMs / OFFSET_BUCKET_MS);
-  const cached = offsetCache.get(timeZone);
-  if (cached !== undefined && cached.bucket === bucket) return cached.offsetMinutes;
+  let zone = offsetCache.get(timeZone);
+  const cached = zone?.get(bucket);
+  if (cached !== undefined) return cached;
 
   const offsetMinutes = computeOffsetMinutes(timeZone, bucket * OFFSET_BUCKET_MS);
-  offsetCache.set(timeZone, { bucket, offsetMinutes });
+  if (zone === undefined) offsetCache.set(timeZone, (zone = new Map()));
+  if (zone.size >= MAX_CACHED_INTERVALS) zone.clear();
+  zone.set(bucket, offsetMinutes);
   return offsetMinutes;
 }
 

@@ -5,7 +5,7 @@ import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
  * Payload codec for everything that crosses a process boundary. Records are off so that
  * no message depends on structures that one process has learnt.
  */
-const packr = new Packr({ useRecords: false, moreTypes: false });
+const packr = new Packr({ useRecords: false, moreTypes: false, encodeUndefinedAsNil: true });
 
 export const CONTENT_TYPE_HEADER = 'Content-Type';
 export const MSGPACK = 'application/msgpack';

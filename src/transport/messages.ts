@@ -71,6 +71,8 @@ export const ShipmentProgressSchema = z.object({
   step: ShipmentStepSchema,
   carrier: z.string().max(64).optional(),
   trackingNumber: z.string().max(128).optional(),
+  /** What the node actually shipped, on `shipped` and `delivered`; it wins over a late cancellation. */
+  lines: z.array(AllocatedLineSchema).optional(),
   at: z.string(),
 });
 

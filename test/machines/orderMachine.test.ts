@@ -98,4 +98,28 @@ describe('order machine', () => {
     expect(refusal).toMatchObject({ command: 'order.cancel' });
     expect(actor.getSnapshot().context.lines[0]).toMatchObject({ shipped: 2, cancelled: 0 });
   });
+
+  it('refuses to cancel a cancelled order', () => {
+    const { actor, effects } = start({});
+    actor.send({ type: 'order.placed', order: makeOrder('o1', [['A', 1]]), at: AT });
+    actor.send({ type: 'order.cancel', reason: 'customer request', at: AT });
+    const before = actor.getSnapshot().context;
+    actor.send({ type: 'order.cancel', reason: 'again', at: AT });
+    expect(effects.filter((e) => e.type === 'commandRejected')).toEqual([expect.objectContaining({ command: 'order.cancel', state: 'cancelled' })]);
+    expect(actor.getSnapshot().context).toEqual(before);
+  });
+
+  it('lets a shipment that beat the cancellation win', () => {
+    const { actor, effects } = start({ N1: { A: 2 } });
+    actor.send({ type: 'order.placed', order: makeOrder('o1', [['A', 2]]), at: AT });
+    const reserve = effects.find((e) => e.type === 'reserve');
+    const allocationId = reserve?.type === 'reserve' ? reserve.allocationId : '';
+    actor.send({ type: 'allocation.answered', allocationId, accepted: true, at: AT });
+    actor.send({ type: 'order.cancel', reason: 'customer request', at: AT });
+    expect(actor.getSnapshot().value).toBe('cancelled');
+
+    actor.send({ type: 'shipment.progress', allocationId, step: 'shipped', lines: [{ lineId: 'L1', sku: 'A', quantity: 2 }], at: AT });
+    expect(actor.getSnapshot().context.lines[0]).toMatchObject({ ordered: 2, shipped: 2, cancelled: 0 });
+    expect(actor.getSnapshot().context.status).toBe('shipped');
+  });
 });

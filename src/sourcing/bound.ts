@@ -10,8 +10,6 @@ export class FillBound {
   private readonly skuCount: number;
   /** Stock per pool position and SKU summed over positions >= p, per tier: suffix[(p * tiers + t) * skus + s]. */
   private readonly suffix: Float64Array;
-  /** Cheapest shipment cost at pool positions >= p. */
-  readonly minCostFrom: Float64Array;
   private readonly open: Float64Array;
   /** Stock of the chosen nodes per tier and SKU: chosen[t * skus + s]. */
   private readonly chosen: Float64Array;
@@ -23,7 +21,6 @@ export class FillBound {
     const tiers = problem.tierCount;
     this.skuCount = skus;
     this.suffix = new Float64Array((pool.length + 1) * tiers * skus);
-    this.minCostFrom = new Float64Array(pool.length + 1).fill(Number.POSITIVE_INFINITY);
     this.open = new Float64Array(skus);
     this.chosen = new Float64Array(tiers * skus);
     this.tierFilled = new Array<number>(tiers).fill(0);
@@ -38,7 +35,6 @@ export class FillBound {
         const slot = here + candidate.tier * skus + s;
         this.suffix[slot] = (this.suffix[slot] ?? 0) + (candidate.avail[s] ?? 0);
       }
-      this.minCostFrom[position] = Math.min(this.minCostFrom[position + 1] ?? Number.POSITIVE_INFINITY, candidate.cost);
     }
   }
 
@@ -83,4 +79,39 @@ export class FillBound {
     }
     return 0;
   }
+}
+
+/** Cheapest shipment cost at each pool position and after it; the last entry is +Infinity. */
+export function suffixMinCost(problem: Problem, pool: readonly number[]): Float64Array {
+  const minCost = new Float64Array(pool.length + 1).fill(Number.POSITIVE_INFINITY);
+  for (let position = pool.length - 1; position >= 0; position--) {
+    minCost[position] = Math.min(minCost[position + 1] ?? Number.POSITIVE_INFINITY, problem.candidates[pool[position] ?? 0]?.cost ?? Number.POSITIVE_INFINITY);
+  }
+  return minCost;
+}
+
+/** Relaxed fill of the whole pool (every node at once, tier by tier), in thousandths of a unit. */
+export function relaxedPoolFill(problem: Problem, pool: readonly number[]): { filled: number; tierFilled: number[] } {
+  const skus = problem.skus.length;
+  const stock = new Float64Array(problem.tierCount * skus);
+  for (const index of pool) {
+    const candidate = problem.candidates[index];
+    if (candidate === undefined) continue;
+    for (let s = 0; s < skus; s++) stock[candidate.tier * skus + s] = (stock[candidate.tier * skus + s] ?? 0) + (candidate.avail[s] ?? 0);
+  }
+
+  const tierFilled = new Array<number>(problem.tierCount).fill(0);
+  let filled = 0;
+  for (let s = 0; s < skus; s++) {
+    let open = problem.demand[s] ?? 0;
+    const milli = problem.milliPerStep[s] ?? 0;
+    for (let tier = 0; tier < problem.tierCount && open > 0; tier++) {
+      const available = stock[tier * skus + s] ?? 0;
+      const take = available < open ? available : open;
+      open -= take;
+      tierFilled[tier] = (tierFilled[tier] ?? 0) + take * milli;
+      filled += take * milli;
+    }
+  }
+  return { filled, tierFilled };
 }

@@ -1,5 +1,5 @@
 import type { Evaluation } from './evaluate.ts';
-import { FillBound } from './bound.ts';
+import { FillBound, relaxedPoolFill, suffixMinCost } from './bound.ts';
 import { IncrementalFill } from './incrementalFill.ts';
 import type { Search } from './searchState.ts';
 
@@ -11,16 +11,15 @@ import type { Search } from './searchState.ts';
  */
 export function branchAndBound(search: Search, pool: readonly number[]): void {
   const { problem, limits } = search;
-  const bound = new FillBound(problem, pool);
+  const minCostFrom = suffixMinCost(problem, pool);
+  let bound: FillBound | undefined;
   const stack: number[] = [];
   const penalty = problem.extraShipmentPenalty;
   const incremental = IncrementalFill.applies(problem) ? new IncrementalFill(problem) : undefined;
   const maxWork = limits.maxWork ?? Number.POSITIVE_INFINITY;
 
   // When the best plan already reaches the relaxed fill of the whole pool, only cost can improve.
-  bound.compute([], 0);
-  const poolFilled = bound.filled;
-  const poolTierFilled = bound.tierFilled.slice();
+  const { filled: poolFilled, tierFilled: poolTierFilled } = relaxedPoolFill(problem, pool);
   let checked: Evaluation | undefined;
   let bestFillIsMaximal = false;
   const fillIsMaximal = (best: Evaluation): boolean => {
@@ -36,13 +35,14 @@ export function branchAndBound(search: Search, pool: readonly number[]): void {
     if (best === undefined) return true;
     if (from >= pool.length) return false;
     if (!fillIsMaximal(best)) {
+      bound ??= new FillBound(problem, pool);
       bound.compute(stack, from);
       search.work += (problem.tierCount + stack.length) * problem.skus.length;
       const order = bound.compareFill(best);
       if (order < 0) return true;
       if (order > 0) return false;
     }
-    const lowest = costSoFar + (stack.length > 0 ? penalty : 0) + (bound.minCostFrom[from] ?? Number.POSITIVE_INFINITY);
+    const lowest = costSoFar + (stack.length > 0 ? penalty : 0) + (minCostFrom[from] ?? Number.POSITIVE_INFINITY);
     return lowest < best.cost || (lowest === best.cost && stack.length + 1 < best.count);
   };
 

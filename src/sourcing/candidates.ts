@@ -102,8 +102,6 @@ export function buildTierCandidates(inputs: CandidateInputs, states: readonly No
 
 function preCandidates(inputs: CandidateInputs, states: readonly NodeState[], positions: Int32Array): PreCandidate[] {
   const { rule, log, rejectedOrder } = inputs;
-  const tooFar = `farther than ${rule.maxDistanceKm ?? 0} km from the destination`;
-  const late = `past its cut-off; rule "${rule.id}" excludes late nodes`;
   const result: PreCandidate[] = [];
 
   for (const position of positions) {
@@ -125,7 +123,7 @@ function preCandidates(inputs: CandidateInputs, states: readonly NodeState[], po
 
     const distanceKm = greatCircleKm(node.lat, node.lon, inputs.destination.lat, inputs.destination.lon);
     if (rule.maxDistanceKm !== undefined && distanceKm > rule.maxDistanceKm) {
-      logExclusion(log, tooFar, node.nodeId);
+      logExclusion(log, `farther than ${rule.maxDistanceKm} km from the destination`, node.nodeId);
       continue;
     }
 
@@ -135,7 +133,7 @@ function preCandidates(inputs: CandidateInputs, states: readonly NodeState[], po
       continue;
     }
     if (afterCutoff && rule.afterCutoff === 'exclude') {
-      logExclusion(log, late, node.nodeId);
+      logExclusion(log, `past its cut-off; rule "${rule.id}" excludes late nodes`, node.nodeId);
       continue;
     }
 

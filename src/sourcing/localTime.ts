@@ -56,7 +56,7 @@ export function utcOffsetMinutes(timeZone: string, epochMs: number): number {
   if (cached !== undefined) return cached;
 
   const offsetMinutes = computeOffsetMinutes(timeZone, bucket * OFFSET_BUCKET_MS);
-  if (zone === undefined) offsetCache.set(timeZone, (zone = new Map()));
+  if (zone === undefined) offsetCache.set(timeZone, (zone = new Map<number, number>()));
   if (zone.size >= MAX_CACHED_INTERVALS) zone.clear();
   zone.set(bucket, offsetMinutes);
   return offsetMinutes;

@@ -3,7 +3,8 @@ import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 
 /**
  * Payload codec for everything that crosses a process boundary. Records are off so that
- * no message depends on structures that one process has learnt.
+ * no message depends on structures that one process has learnt, and `undefined` is written
+ * as nil, which every msgpack library reads.
  */
 const packr = new Packr({ useRecords: false, moreTypes: false, encodeUndefinedAsNil: true });
 

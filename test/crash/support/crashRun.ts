@@ -55,7 +55,11 @@ export interface RecoveryFigure {
   engineStartupMs?: number;
   /** For a server restart: server stopped to server listening again, in ms. */
   serverDownMs?: number;
-  /** Spawn (engine kill) or server back (restart) to the first event the engine published, in ms. */
+  /**
+   * For an engine kill: spawn to the first event seen after the consuming line, in ms. For a
+   * server restart: server listening again to the first event, in ms. Events the killed engine
+   * sent just before it died can arrive after the spawn, so the clock starts at consuming.
+   */
   toFirstEventMs?: number;
 }
 
@@ -135,21 +139,21 @@ export async function runCrashScenario(options: CrashRunOptions): Promise<CrashR
           await killed.kill();
           const next = spawnEngine({ natsUrl: nats.url, dataDir });
           engines.push(next);
-          const firstEvent = auditor.nextEventAfter(next.spawnedAt);
           const spawnToConsumingMs = await next.consuming;
-          const eventAt = await Promise.race([firstEvent, sleep(60_000).then(() => undefined)]);
+          const eventAt = await Promise.race([auditor.firstEventAfter(next.spawnedAt + spawnToConsumingMs), sleep(60_000).then(() => undefined)]);
+          const engineStartupMs = await Promise.race([next.started, sleep(5_000).then(() => undefined)]);
           recoveries.push({
             kind: disruption.kind,
             atMs,
             unackedBefore,
             spawnToConsumingMs,
-            ...(next.startupMs === undefined ? {} : { engineStartupMs: next.startupMs }),
+            ...(engineStartupMs === undefined ? {} : { engineStartupMs }),
             ...(eventAt === undefined ? {} : { toFirstEventMs: eventAt - next.spawnedAt }),
           });
         } else {
           const serverDownMs = await nats.restart(disruption.signal, disruption.downForMs);
           const backAt = performance.now();
-          const eventAt = await Promise.race([auditor.nextEventAfter(backAt), sleep(60_000).then(() => undefined)]);
+          const eventAt = await Promise.race([auditor.firstEventAfter(backAt), sleep(60_000).then(() => undefined)]);
           recoveries.push({ kind: disruption.kind, atMs, unackedBefore, serverDownMs, ...(eventAt === undefined ? {} : { toFirstEventMs: eventAt - backAt }) });
         }
       }

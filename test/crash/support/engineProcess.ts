@@ -42,6 +42,8 @@ export interface EngineProcess {
   readonly consuming: Promise<number>;
   /** The engine's own `startupMs` (store open to consuming), once it logged "engine started". */
   readonly startupMs: number | undefined;
+  /** Resolves with `startupMs` when the engine logs "engine started"; never settles if it does not. */
+  readonly started: Promise<number>;
   readonly exited: Promise<ProcessExit>;
   /** Warning and error lines logged so far. */
   readonly problems: readonly EngineLogLine[];
@@ -74,6 +76,10 @@ export function spawnEngine(options: SpawnEngineOptions): EngineProcess {
   const problems: EngineLogLine[] = [];
   const tail: string[] = [];
   let startupMs: number | undefined;
+  let markStarted: (ms: number) => void = () => undefined;
+  const started = new Promise<number>((resolve) => {
+    markStarted = resolve;
+  });
   let markConsuming: (ms: number) => void = () => undefined;
   let failConsuming: (error: Error) => void = () => undefined;
   const consuming = new Promise<number>((resolve, reject) => {
@@ -97,7 +103,10 @@ export function spawnEngine(options: SpawnEngineOptions): EngineProcess {
     const entry = parseLogLine(line);
     if (entry === undefined) return;
     if (entry.msg === CONSUMING_MESSAGE) markConsuming(performance.now() - spawnedAt);
-    if (entry.msg === STARTED_MESSAGE && typeof entry.startupMs === 'number') startupMs = entry.startupMs;
+    if (entry.msg === STARTED_MESSAGE && typeof entry.startupMs === 'number') {
+      startupMs = entry.startupMs;
+      markStarted(entry.startupMs);
+    }
     if (entry.level >= WARN_LEVEL) problems.push({ level: entry.level, msg: entry.msg, line });
   });
 
@@ -118,6 +127,7 @@ export function spawnEngine(options: SpawnEngineOptions): EngineProcess {
     get startupMs() {
       return startupMs;
     },
+    started,
     exited,
     problems,
     kill: () => signal('SIGKILL', 10_000),

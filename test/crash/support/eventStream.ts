@@ -82,11 +82,12 @@ export async function readEventStream(nc: NatsConnection, timeoutMs = 120_000): 
 }
 
 function collect(contents: EventStreamContents, seq: number, msgId: string, payload: unknown): void {
-  const event = payload as { type?: string; orderId?: string; status?: string; previous?: string; state?: string; command?: string; id?: string };
+  const event = payload as { type?: string; orderId?: string; status?: string; previous?: string | null; state?: string; command?: string; id?: string };
   if (event.type === 'order.status' && event.orderId !== undefined && event.status !== undefined) {
     let list = contents.statusByOrder.get(event.orderId);
     if (list === undefined) contents.statusByOrder.set(event.orderId, (list = []));
-    list.push({ seq, msgId, orderId: event.orderId, status: event.status, previous: event.previous });
+    // The codec sends an absent `previous` as nil, which decodes as null.
+    list.push({ seq, msgId, orderId: event.orderId, status: event.status, previous: event.previous ?? undefined });
   } else if (event.type === 'command.rejected') {
     const state = event.state ?? '(none)';
     contents.refusalsByState.set(state, (contents.refusalsByState.get(state) ?? 0) + 1);

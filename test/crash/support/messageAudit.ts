@@ -37,8 +37,8 @@ export class MessageAudit {
   repeats = 0;
   /** Publishes without a message id, by subject prefix. */
   readonly withoutId = new Map<string, number>();
-  /** `performance.now()` of the last event seen on `sy.evt.>`. */
-  lastEventAt = 0;
+  /** `performance.now()` of every event seen on `sy.evt.>`, in arrival order. */
+  readonly eventTimes: number[] = [];
   private readonly subscriptions: Subscription[];
   private readonly eventWaiters: { after: number; resolve: (at: number) => void }[] = [];
 
@@ -53,8 +53,15 @@ export class MessageAudit {
     );
   }
 
-  /** Resolves with `performance.now()` of the first event seen after `after`. */
-  nextEventAfter(after: number): Promise<number> {
+  /** Resolves with `performance.now()` of the first event seen at or after `after`, which may already have arrived. */
+  firstEventAfter(after: number): Promise<number> {
+    let first: number | undefined;
+    for (let index = this.eventTimes.length - 1; index >= 0; index--) {
+      const at = this.eventTimes[index] ?? 0;
+      if (at < after) break;
+      first = at;
+    }
+    if (first !== undefined) return Promise.resolve(first);
     return new Promise((resolve) => this.eventWaiters.push({ after, resolve }));
   }
 
@@ -83,7 +90,7 @@ export class MessageAudit {
 
   private onEvent(): void {
     const now = performance.now();
-    this.lastEventAt = now;
+    this.eventTimes.push(now);
     for (let index = this.eventWaiters.length - 1; index >= 0; index--) {
       const waiter = this.eventWaiters[index];
       if (waiter === undefined || now < waiter.after) continue;

@@ -6,7 +6,9 @@ import { totalMilliUnits } from './problem.ts';
 import type { LineToPlan } from './buildProblem.ts';
 import { buildProblem } from './buildProblem.ts';
 import { buildTierCandidates, createExclusionLog, exclusionGroups } from './candidates.ts';
+import type { CandidateInputs } from './candidates.ts';
 import { ruleIndexFor } from './ruleIndex.ts';
+import type { RuleIndex } from './ruleIndex.ts';
 import type { ExclusionLog } from './candidates.ts';
 import { createScratch, evaluateSubset } from './evaluate.ts';
 import type { Assignment } from './evaluate.ts';
@@ -46,28 +48,11 @@ export function attemptRule(context: AttemptContext, rule: Rule, lines: readonly
   const states = request.network.nodes;
   const index = ruleIndexFor(states, rule);
   log.shared.push(...index.staticExclusions);
-  const inputs = { network: request.network, rule, costs, problem, destination: request.order.destination, now: request.now, safetySteps, consumed: context.consumed, rejectedLines: context.rejectedLines, rejectedOrder: context.rejectedOrder, log };
+  const inputs: CandidateInputs = { network: request.network, rule, costs, problem, destination: request.order.destination, now: request.now, safetySteps, consumed: context.consumed, rejectedLines: context.rejectedLines, rejectedOrder: context.rejectedOrder, log };
 
   const demand = totalMilliUnits(problem);
-  let search: SearchResult = { best: undefined, exact: true, evaluated: 0, top: [] };
-  let tiersSearched = 0;
-  const tierCount = rule.tiers.length;
-  const stockSum = new Float64Array(problem.skus.length);
-  let searched = 0;
-  for (let tier = 0; tier < tierCount; tier++) {
-    const added = buildTierCandidates(inputs, states, index.tierPositions[tier] ?? new Int32Array(0), tier, problem.candidates.length === 0);
-    tiersSearched = tier + 1;
-    if (added.length === 0) continue;
-    problem.candidates.push(...added);
-    // A prefix of tiers whose total stock cannot fill everything has no plan that stops the
-    // tier loop, so its search is skipped unless it is the last chance.
-    if (!addStock(problem, added, stockSum) && tier < tierCount - 1) continue;
-    search = searchPlan(problem, context.limits);
-    searched = problem.candidates.length;
-    if ((search.best?.filled ?? 0) >= demand) break;
-  }
-  if (searched < problem.candidates.length) search = searchPlan(problem, context.limits);
-  for (let tier = tiersSearched; tier < tierCount; tier++) {
+  const { search, tiersSearched } = searchTiers(context, inputs, index, demand);
+  for (let tier = tiersSearched; tier < rule.tiers.length; tier++) {
     const nodeIds = index.tierNodeIds[tier] ?? [];
     if (nodeIds.length > 0) log.shared.push({ reason: `tier ${tier + 1} not searched: earlier tiers fill every line`, nodeIds });
   }
@@ -110,6 +95,34 @@ export function attemptRule(context: AttemptContext, rule: Rule, lines: readonly
   };
 }
 
+/**
+ * Adds the rule's tiers to the candidates one at a time and searches each prefix, until a plan
+ * fills everything. A prefix whose total stock cannot fill everything is not searched unless it
+ * is the last, because no plan in it could stop the loop.
+ */
+function searchTiers(context: AttemptContext, inputs: CandidateInputs, index: RuleIndex, demand: number): { search: SearchResult; tiersSearched: number } {
+  const { problem, rule } = inputs;
+  const tierCount = rule.tiers.length;
+  const stockSum = new Float64Array(problem.skus.length);
+  let search: SearchResult = { best: undefined, exact: true, evaluated: 0, top: [] };
+  let tiersSearched = 0;
+  let searched = 0;
+
+  for (let tier = 0; tier < tierCount; tier++) {
+    const added = buildTierCandidates(inputs, context.request.network.nodes, index.tierPositions[tier] ?? new Int32Array(0), tier, problem.candidates.length === 0);
+    tiersSearched = tier + 1;
+    if (added.length === 0) continue;
+    problem.candidates.push(...added);
+    if (!addStock(problem, added, stockSum) && tier < tierCount - 1) continue;
+
+    search = searchPlan(problem, context.limits);
+    searched = problem.candidates.length;
+    if ((search.best?.filled ?? 0) >= demand) break;
+  }
+  if (searched < problem.candidates.length) search = searchPlan(problem, context.limits);
+  return { search, tiersSearched };
+}
+
 /** Returns the rule set's costs with the rule's overrides applied. */
 export function ruleCosts(ruleSet: RuleSet, rule: Rule | undefined): CostSettings {
   const costs = { ...ruleSet.costs };
@@ -138,7 +151,7 @@ function explainNoFit(rule: Rule, problem: Problem, filled: number, demand: numb
   if (filled === 0) {
     return problem.candidates.length === 0
       ? `rule "${rule.id}": no eligible node holds stock of the requested SKUs`
-      : `rule "${rule.id}": no plan within ${problem.maxShipments} shipment(s) fills any line`;
+      : `rule "${rule.id}": no plan within ${problem.maxShipments} shipment(s) fills any line${problem.groups.length > 0 ? '; grouped lines must ship whole from one node' : ''}`;
   }
   if (filled >= demand) return undefined;
   if (rule.split.mode === 'ship_complete') return `rule "${rule.id}": no single node can ship every line complete`;

@@ -134,3 +134,71 @@ describe('rule selection', () => {
     expect(plan.explanation.attempts[0]?.tiersSearched).toBe(3);
   });
 });
+
+describe('ship-together kits', () => {
+  it('ships kit lines whole from one node', () => {
+    const order = makeOrder([
+      { lineId: 'frame', sku: 'FRAME', quantity: 1, attributes: { kit: 'bike' } },
+      { lineId: 'wheels', sku: 'WHEEL', quantity: 2, attributes: { kit: 'bike' } },
+      { lineId: 'bell', sku: 'BELL', quantity: 1 },
+    ]);
+    const network = makeNetwork([
+      { node: makeNode('HAS-FRAME'), stock: { FRAME: 1, BELL: 1 } },
+      { node: makeNode('HAS-WHEELS'), stock: { WHEEL: 2 } },
+      { node: makeNode('HAS-KIT', EDINBURGH), stock: { FRAME: 1, WHEEL: 2 } },
+    ]);
+
+    const plan = planSourcing(request(order, network, oneRule({ split: { maxShipments: 3, shipTogetherAttribute: 'kit' } })));
+
+    expect(plannedAt(plan, 'HAS-KIT', 'frame')).toBe(1);
+    expect(plannedAt(plan, 'HAS-KIT', 'wheels')).toBe(2);
+    expect(plannedAt(plan, 'HAS-FRAME', 'bell')).toBe(1);
+    expect(plan.outcome).toBe('allocated');
+  });
+
+  it('backorders a kit that no node ships whole', () => {
+    const order = makeOrder([
+      { lineId: 'frame', sku: 'FRAME', quantity: 1, attributes: { kit: 'bike' } },
+      { lineId: 'wheels', sku: 'WHEEL', quantity: 2, attributes: { kit: 'bike' } },
+    ]);
+    const network = makeNetwork([
+      { node: makeNode('HAS-FRAME'), stock: { FRAME: 1 } },
+      { node: makeNode('HAS-WHEELS'), stock: { WHEEL: 2 } },
+    ]);
+
+    const plan = planSourcing(request(order, network, oneRule({ split: { maxShipments: 3, shipTogetherAttribute: 'kit' } })));
+
+    expect(plan.shipments).toEqual([]);
+    expect(plan.backorders.map((backorder) => [backorder.lineId, backorder.quantity])).toEqual([
+      ['frame', 1],
+      ['wheels', 2],
+    ]);
+    expect(plan.backorders[0]?.reason).toMatch(/grouped lines must ship whole from one node/);
+  });
+});
+
+describe('omnichannel example rules', () => {
+  it('sends express orders to a nearby store and hazmat lines to certified DCs', async () => {
+    const { loadRuleSet } = await import('../../src/sourcing/loadRuleSet.ts');
+    const rules = await loadRuleSet('config/rules/omnichannel.yaml');
+    const order = makeOrder(
+      [
+        { lineId: 'shirt', sku: 'SHIRT', quantity: 1 },
+        { lineId: 'battery', sku: 'BATTERY', quantity: 1, attributes: { hazmat: 'yes' } },
+      ],
+      { shippingMethod: 'express', placedAt: '2024-03-05T10:00:00Z' },
+    );
+    const network = makeNetwork([
+      { node: makeNode('STORE-NEAR', { type: 'STORE' }), stock: { SHIRT: 5, BATTERY: 5 } },
+      { node: makeNode('DC-MAIN', { type: 'DC', ...EDINBURGH }), stock: { SHIRT: 50, BATTERY: 50 } },
+      { node: makeNode('DC-HAZ', { type: 'DC', groups: ['hazmat-certified'], ...EDINBURGH }), stock: { BATTERY: 50 } },
+    ]);
+
+    const plan = planSourcing(request(order, network, rules));
+
+    expect(plan.ruleId).toBe('express-from-stores');
+    expect(plannedAt(plan, 'STORE-NEAR', 'shirt')).toBe(1);
+    expect(plannedAt(plan, 'DC-HAZ', 'battery')).toBe(1);
+    expect(plannedAt(plan, 'STORE-NEAR', 'battery')).toBe(0);
+  });
+});

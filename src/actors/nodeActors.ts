@@ -18,7 +18,7 @@ export interface NodeActorsOptions {
 /**
  * Hosts fulfillment node actors, one per node, all live. A node's inventory and open
  * reservations are persisted row by row (only the rows that changed), its machine snapshot
- * without them, because a distribution center holds thousands of each.
+ * without them, because a distribution center keeps thousands of each.
  */
 export class NodeActors {
   private readonly live = new Map<string, NodeActor>();

@@ -6,7 +6,7 @@ import type { EngineStore } from '../storage/engineStore.ts';
 
 export type OrderActor = Actor<OrderMachine>;
 
-/** What is stored per order: the machine's state value and its context. */
+/** Stored form of an order actor: the machine's state value and its context. */
 export interface PersistedOrder {
   value: unknown;
   context: OrderContext;
@@ -45,12 +45,12 @@ export class OrderActors {
     return this.live.size;
   }
 
-  /** Whether an order exists, live or persisted. */
+  /** Reports whether an order exists, live or persisted. */
   exists(orderId: string): boolean {
     return this.live.has(orderId) || this.options.store.orders.doesExist(orderId);
   }
 
-  /** The live actor of an order, rehydrated from LMDB when passivated; undefined when unknown. */
+  /** Returns the live actor of an order, rehydrated from LMDB when passivated; undefined when unknown. */
   get(orderId: string): OrderActor | undefined {
     const live = this.live.get(orderId);
     if (live !== undefined) {
@@ -60,8 +60,8 @@ export class OrderActors {
     }
     const record = this.options.store.orders.get(orderId);
     if (record === undefined) return undefined;
-    // NOTE: restoring mutates the snapshot object; lmdb-js decodes a fresh object per get
-    // because the database has no cache, so nothing else holds this one.
+    // NOTE: restoring mutates the snapshot object. lmdb-js decodes a fresh object per get
+    // because the database has no cache, so no other code refers to this one.
     const { value, context } = record.snapshot as PersistedOrder;
     const order = context.order ?? this.options.store.orderDocuments.get(orderId);
     const snapshot = this.options.machine.resolveState({ value: value as never, context: { ...context, order } });
@@ -92,8 +92,8 @@ export class OrderActors {
       if (actor === undefined) continue;
       const { value, context } = actor.getSnapshot();
       // The machine has no child actors and its context is plain data, so state value and
-      // context restore it fully; this skips the deep copy getPersistedSnapshot makes. The
-      // placed order never changes, so it is written once, apart from the snapshot.
+      // context restore it fully. Writing them skips the deep copy of getPersistedSnapshot.
+      // The placed order never changes, so it is written once, apart from the snapshot.
       if (context.order !== undefined && !this.documented.has(orderId)) {
         if (!this.options.store.orderDocuments.doesExist(orderId)) void this.options.store.orderDocuments.put(orderId, context.order);
         this.documented.add(orderId);

@@ -17,7 +17,7 @@ export function formatSummary(summary: DemoSummary): string {
     ['cancelled', summary.cancelled],
     ['shipped (not yet delivered)', summary.shipped],
     ['delivered', summary.delivered],
-    ['cancellation invoices applied / refused / unmatched', `${summary.cancellations.published - summary.cancellations.refused} / ${summary.cancellations.refused} / ${summary.cancellations.unmatched}`],
+    ['cancellation invoices applied / rejected / unmatched', `${summary.cancellations.published - summary.cancellations.rejected} / ${summary.cancellations.rejected} / ${summary.cancellations.unmatched}`],
     ['allocations rerouted after a node rejected them', summary.reroutedAllocations],
     ['restock receipts posted', summary.receiptsPublished],
     ['mean distance per shipment (km)', summary.meanDistanceKmPerShipment],

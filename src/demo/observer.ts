@@ -10,7 +10,7 @@ import { decode } from '../transport/codec.ts';
 export class EventObserver {
   /** Placed-to-allocated latency in microseconds. */
   readonly placedToAllocated = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
-  readonly refusals = new Map<string, number>();
+  readonly rejectedCommands = new Map<string, number>();
   events = 0;
   private readonly publishedAt = new Map<string, number>();
   private readonly subscriptions: Subscription[] = [];
@@ -33,7 +33,7 @@ export class EventObserver {
           if (error !== null) return;
           const event = decode(message.data) as { command?: string };
           const command = event.command ?? 'unknown';
-          this.refusals.set(command, (this.refusals.get(command) ?? 0) + 1);
+          this.rejectedCommands.set(command, (this.rejectedCommands.get(command) ?? 0) + 1);
         },
       }),
     );

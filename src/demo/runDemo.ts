@@ -92,7 +92,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const decision = engine.metrics.decisionNanos;
     const summary = summarize(store, {
       ...figures,
-      cancelsRefused: observer.refusals.get('order.cancel') ?? 0,
+      cancelsRejected: observer.rejectedCommands.get('order.cancel') ?? 0,
       decision: { p50: decision.getValueAtPercentile(50) / 1000, p99: decision.getValueAtPercentile(99) / 1000, count: decision.totalCount },
       placedToAllocated: {
         p50: observer.placedToAllocated.getValueAtPercentile(50) / 1000,

@@ -2,7 +2,7 @@ import type { EngineStore } from '../storage/engineStore.ts';
 import type { OrderContext } from '../machines/orderState.ts';
 import { TERMINAL_STATUSES, WAITING_STATUSES, type OrderStatus } from '../domain/status.ts';
 
-/** What the demo reports at the end; written to JSON as is. */
+/** Figures the demo reports at the end, written to JSON as they are. */
 export interface DemoSummary {
   ordersReceived: number;
   ordersAccepted: number;
@@ -17,7 +17,7 @@ export interface DemoSummary {
   cancelled: number;
   shipped: number;
   delivered: number;
-  cancellations: { published: number; refused: number; unmatched: number };
+  cancellations: { published: number; rejected: number; unmatched: number };
   /** Restock receipts the demo's warehouse stand-in posted. */
   receiptsPublished: number;
   reroutedAllocations: number;
@@ -31,7 +31,7 @@ export interface DemoSummary {
 export interface RunFigures {
   publisherRejections: Map<string, number>;
   cancelsPublished: number;
-  cancelsRefused: number;
+  cancelsRejected: number;
   cancelsUnmatched: number;
   receiptsPublished: number;
   decision: { p50: number; p99: number; count: number };
@@ -119,7 +119,7 @@ export function summarize(store: EngineStore, figures: RunFigures): DemoSummary 
     cancelled: finalStatus.cancelled ?? 0,
     shipped: finalStatus.shipped ?? 0,
     delivered: finalStatus.delivered ?? 0,
-    cancellations: { published: figures.cancelsPublished, refused: figures.cancelsRefused, unmatched: figures.cancelsUnmatched },
+    cancellations: { published: figures.cancelsPublished, rejected: figures.cancelsRejected, unmatched: figures.cancelsUnmatched },
     receiptsPublished: figures.receiptsPublished,
     reroutedAllocations: rerouted,
     meanDistanceKmPerShipment: shipments === 0 ? 0 : Math.round((distance / shipments) * 10) / 10,

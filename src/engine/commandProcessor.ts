@@ -116,7 +116,7 @@ export class CommandProcessor {
     this.outbox = outbox;
     try {
       if (this.deps.orders.exists(orderId)) {
-        this.refuse('order.place', orderId, 'exists', `order ${orderId} already exists; the invalid repeat was ignored: ${reason}`);
+        this.reject('order.place', orderId, 'exists', `order ${orderId} already exists; the invalid repeat was ignored: ${reason}`);
         return;
       }
       const actor = this.deps.orders.create(orderId);
@@ -162,7 +162,7 @@ export class CommandProcessor {
         outbox.event(subjects.orderEvent(orderId, 'sourced'), { type: 'order.sourced', orderId, attempt: effect.attempt, ruleId: effect.ruleId, shipments: effect.shipments, backorderedLines: effect.backorderedLines, at });
         break;
       case 'commandRejected':
-        this.refuse(effect.command, orderId, effect.state, effect.reason);
+        this.reject(effect.command, orderId, effect.state, effect.reason);
         break;
     }
   };
@@ -212,7 +212,7 @@ export class CommandProcessor {
 
     if (command.type === 'order.place') {
       if (orders.exists(orderId)) {
-        this.refuse(command.type, orderId, 'exists', `order ${orderId} already exists; a second place command with key "${command.key}" was rejected`);
+        this.reject(command.type, orderId, 'exists', `order ${orderId} already exists; a second place command with key "${command.key}" was rejected`);
         return;
       }
       const actor = orders.create(orderId);
@@ -223,13 +223,13 @@ export class CommandProcessor {
 
     const actor = orders.get(orderId);
     if (actor === undefined) {
-      this.refuse(command.type, orderId, 'unknown', `order ${orderId} was not found`);
+      this.reject(command.type, orderId, 'unknown', `order ${orderId} was not found`);
       return;
     }
     const snapshot = actor.getSnapshot();
     if (snapshot.status === 'done') {
       if (command.type === 'order.cancel' || command.type === 'order.hold' || command.type === 'order.release') {
-        this.refuse(command.type, orderId, JSON.stringify(snapshot.value), `order ${orderId} is ${snapshot.context.status} and accepts no ${command.type}`);
+        this.reject(command.type, orderId, JSON.stringify(snapshot.value), `order ${orderId} is ${snapshot.context.status} and accepts no ${command.type}`);
       }
       return;
     }
@@ -277,7 +277,7 @@ export class CommandProcessor {
     }
     const actor = nodes.get(command.nodeId);
     if (actor === undefined) {
-      this.refuse(command.type, command.nodeId, 'unknown', `node ${command.nodeId} was not found`);
+      this.reject(command.type, command.nodeId, 'unknown', `node ${command.nodeId} was not found`);
       return;
     }
     if ('allocationId' in command) nodes.markReservation(command.nodeId, command.allocationId);
@@ -315,7 +315,7 @@ export class CommandProcessor {
   private registerNode(command: Extract<NodeCommand, { type: 'node.register' }>): void {
     const { nodes, view } = this.deps;
     if (command.node.nodeId !== command.nodeId) {
-      this.refuse(command.type, command.nodeId, 'unknown', `node.nodeId "${command.node.nodeId}" differs from the command's nodeId "${command.nodeId}"`);
+      this.reject(command.type, command.nodeId, 'unknown', `node.nodeId "${command.node.nodeId}" differs from the command's nodeId "${command.nodeId}"`);
       return;
     }
     const known = nodes.get(command.nodeId);
@@ -334,8 +334,8 @@ export class CommandProcessor {
     return changes;
   }
 
-  private refuse(command: string, id: string, state: string, reason: string): void {
-    this.deps.metrics.recordRefusal(command, reason);
+  private reject(command: string, id: string, state: string, reason: string): void {
+    this.deps.metrics.recordRejectedCommand(command, reason);
     this.requireOutbox().event(subjects.commandError('command'), { type: 'command.rejected', command, id, state, reason, at: this.isoNow() });
   }
 

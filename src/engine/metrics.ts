@@ -6,7 +6,7 @@ export class EngineMetrics {
   /** Sourcing decision time in nanoseconds. */
   readonly decisionNanos = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: 3 });
   readonly statusCounts = new Map<OrderStatus, number>();
-  readonly refusals = new Map<string, number>();
+  readonly rejectedCommands = new Map<string, number>();
   readonly invalidMessages = new Map<string, number>();
   shipmentsPlanned = 0;
   distanceKmTotal = 0;
@@ -23,8 +23,8 @@ export class EngineMetrics {
     for (const km of effect.distanceKm) this.distanceKmTotal += km;
   }
 
-  recordRefusal(command: string, _reason: string): void {
-    this.refusals.set(command, (this.refusals.get(command) ?? 0) + 1);
+  recordRejectedCommand(command: string, _reason: string): void {
+    this.rejectedCommands.set(command, (this.rejectedCommands.get(command) ?? 0) + 1);
   }
 
   recordInvalid(kind: string): void {

@@ -14,7 +14,7 @@ interface ViewedNode {
 /**
  * The engine's in-process view of every node's availability and capacity, which sourcing
  * reads without a network round trip. Node actors feed it; reservations that an order has
- * requested but its node has not yet answered are held back as pending, so two orders
+ * requested but its node has not yet confirmed are held back as pending, so two orders
  * decided in a row do not both count on the same last unit.
  */
 export class NetworkView {
@@ -52,7 +52,7 @@ export class NetworkView {
     this.version++;
   }
 
-  /** Holds back the quantities of a reservation request until its node answers. */
+  /** Holds back the quantities of a reservation request until its node replies. */
   addPending(allocationId: string, nodeId: string, lines: AllocatedLine[]): void {
     if (this.pending.has(allocationId)) return;
     this.pending.set(allocationId, { nodeId, lines });
@@ -61,7 +61,7 @@ export class NetworkView {
     this.version++;
   }
 
-  /** Drops a pending reservation once its node has answered it. */
+  /** Drops a pending reservation once its node has replied to it. */
   removePending(allocationId: string): void {
     const held = this.pending.get(allocationId);
     if (held === undefined) return;
@@ -83,7 +83,7 @@ export class NetworkView {
     return [...this.nodes.keys()];
   }
 
-  /** A read-only snapshot for one sourcing decision at time `now` (epoch ms). */
+  /** Returns a read-only snapshot for one sourcing decision at time `now` (epoch ms). */
   snapshot(now: number): NetworkSnapshot {
     return { nodes: this.nodeStates(now), available: (nodeId, sku) => this.available(nodeId, sku) };
   }

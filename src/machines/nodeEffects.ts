@@ -1,7 +1,7 @@
 import type { Address } from '../domain/order.ts';
 import type { AllocatedLine, ShipmentStep } from '../transport/messages.ts';
 
-/** Side effects a fulfillment node actor asks its runtime to carry out. */
+/** Side effects a fulfillment node actor emits for its runtime to carry out. */
 export type NodeEffect =
   | { type: 'reply'; orderId: string; allocationId: string; accepted: boolean; code?: string; reason?: string }
   | { type: 'work'; orderId: string; allocationId: string; lines: AllocatedLine[]; placedAt: string; shipTo: Address }

@@ -43,9 +43,9 @@ export interface ReserveRequest {
 }
 
 /**
- * Reserves every line or none. Notes: mutates `context.inventory` and `context.reservations`
- * in place, because copying a distribution center's whole inventory on every reservation
- * would dominate the decision time; callers must not keep older snapshots of one node.
+ * Reserves every line or none. It mutates `context.inventory` and `context.reservations` in
+ * place, because copying a distribution center's whole inventory on every reservation would
+ * dominate the decision time. Callers must not keep older snapshots of one node.
  */
 export function reserve(context: NodeContext, status: NodeStatus, request: ReserveRequest): NodeEffect[] {
   const known = context.reservations[request.allocationId];
@@ -114,7 +114,7 @@ export function release(context: NodeContext, allocationId: string, lines: Alloc
 }
 
 /**
- * Applies a node agent's report. A rejection releases the stock and tells the order;
+ * Applies a node agent's report. A rejection releases the stock and notifies the order;
  * `shipped` turns the reservation into a shipment (on hand and reserved both drop).
  */
 export function applyReport(context: NodeContext, report: AgentReport): NodeEffect[] {
@@ -172,7 +172,7 @@ export function changeInventory(context: NodeContext, change: InventoryChange): 
   return [{ type: 'availability', sku: change.sku, onHand: level.onHand, reserved: level.reserved }];
 }
 
-/** Releases every reservation that has not shipped and tells each order, when a node goes offline. */
+/** Releases every reservation that has not shipped and notifies each order, when a node goes offline. */
 export function dropOpenWork(context: NodeContext, at: string): NodeEffect[] {
   const effects: NodeEffect[] = [];
   for (const [allocationId, reservation] of Object.entries(context.reservations)) {

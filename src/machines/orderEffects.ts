@@ -3,7 +3,7 @@ import type { OrderStatus } from '../domain/status.ts';
 import type { AllocatedLine, ShipmentStep } from '../transport/messages.ts';
 
 /**
- * Side effects an order actor asks its runtime to carry out. The machine only emits them,
+ * Side effects an order actor emits for its runtime to carry out. The machine only emits them,
  * so it stays free of network and disk and can be replayed in tests.
  */
 export type OrderEffect =

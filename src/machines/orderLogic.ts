@@ -30,7 +30,7 @@ export interface Step {
   effects: OrderEffect[];
 }
 
-/** The empty context of an order actor before its order arrives. */
+/** Creates the empty context of an order actor before its order arrives. */
 export function emptyContext(orderId: string): OrderContext {
   return {
     orderId,
@@ -146,7 +146,7 @@ export function sourceNeeded(context: OrderContext, source: Sourcer, at: string)
   return { context: next, effects };
 }
 
-/** Records a node's answer to a reservation; a rejection excludes that node for those lines. */
+/** Records a node's reply to a reservation. A rejection excludes that node for those lines. */
 export function allocationAnswered(context: OrderContext, allocationId: string, accepted: boolean, at: string, code?: string, reason?: string): Step {
   const allocation = context.allocations.find((a) => a.allocationId === allocationId);
   if (allocation === undefined || allocation.status !== 'requested') return { context, effects: [] };
@@ -178,9 +178,9 @@ export function workRejected(context: OrderContext, allocationId: string, at: st
 
 /**
  * Applies one shipment step; steps that arrive late or twice change nothing. The node is the
- * source of truth for what left its shelf: when it reports shipping lines that the order had
- * meanwhile cancelled (the cancellation reached the node too late), the shipped quantities
- * win and the cancellation of those quantities is undone.
+ * source of truth for what left its shelf. When it reports shipping lines that the order had
+ * cancelled meanwhile, because the cancellation reached the node too late, the shipped
+ * quantities win and the cancellation of those quantities is undone.
  */
 export function shipmentProgressed(
   context: OrderContext,

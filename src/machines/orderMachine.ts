@@ -32,10 +32,10 @@ export type OrderEvent =
   | { type: 'stock.available'; at: string }
   | { type: 'order.deadline'; deadline: 'backorder' | 'hold'; at: string };
 
-/** What the order machine needs from outside: a sourcing decision over the current network view. */
+/** Dependencies of the order machine: a sourcing decision over the current network view. */
 export interface OrderMachineDeps {
   source: Sourcer;
-  /** What happens when a deadline passes. Default: backorders are cancelled, holds released. */
+  /** Actions for passed deadlines. Default: backorders are cancelled, holds released. */
   deadlines?: DeadlinePolicy;
 }
 
@@ -147,7 +147,7 @@ export function createOrderMachine(deps: OrderMachineDeps) {
           },
           'order.cancel': {
             target: '.routing',
-            actions: apply((context, event) => (event.type === 'order.cancel' ? cancelOrRefuse(context, event, 'active') : noStep(context))),
+            actions: apply((context, event) => (event.type === 'order.cancel' ? cancelOrReject(context, event, 'active') : noStep(context))),
           },
           'order.hold': {
             target: '#order.onHold',
@@ -172,7 +172,7 @@ export function createOrderMachine(deps: OrderMachineDeps) {
           'order.cancel': {
             target: 'active.routing',
             actions: apply((context, event) =>
-              event.type === 'order.cancel' ? chain(cancelOrRefuse(context, event, 'onHold'), (next) => releaseHold(next, event.at)) : noStep(context),
+              event.type === 'order.cancel' ? chain(cancelOrReject(context, event, 'onHold'), (next) => releaseHold(next, event.at)) : noStep(context),
             ),
           },
         },
@@ -229,7 +229,7 @@ function unitScaleOf(context: OrderContext, sku: string): number {
   return UNIT_SCALE[unit];
 }
 
-function cancelOrRefuse(context: OrderContext, event: Extract<OrderEvent, { type: 'order.cancel' }>, state: string): Step {
+function cancelOrReject(context: OrderContext, event: Extract<OrderEvent, { type: 'order.cancel' }>, state: string): Step {
   const before = totals(context).cancelled;
   const step = cancelQuantities(context, event.lines, event.reason, event.at);
   if (totals(step.context).cancelled > before) return step;

@@ -29,7 +29,7 @@ export const CancelOrderSchema = z.object({
 export const HoldOrderSchema = z.object({ type: z.literal('order.hold'), v: version, key, orderId: OrderIdSchema, reason: z.string().min(1).max(512) });
 export const ReleaseOrderSchema = z.object({ type: z.literal('order.release'), v: version, key, orderId: OrderIdSchema });
 
-/** A node actor's answer to a reservation request. */
+/** A node actor's reply to a reservation request. */
 export const AllocationResultSchema = z.object({
   type: z.literal('order.allocation'),
   v: version,
@@ -71,7 +71,7 @@ export const ShipmentProgressSchema = z.object({
   step: ShipmentStepSchema,
   carrier: z.string().max(64).optional(),
   trackingNumber: z.string().max(128).optional(),
-  /** What the node actually shipped, on `shipped` and `delivered`; it wins over a late cancellation. */
+  /** Lines the node shipped, on `shipped` and `delivered`; they win over a late cancellation. */
   lines: z.array(AllocatedLineSchema).optional(),
   at: z.string(),
 });
@@ -103,7 +103,7 @@ export const ReleaseSchema = z.object({
 
 export const AGENT_REPORT_KINDS = ['accepted', 'rejected', 'picked', 'packed', 'shipped', 'delivered'] as const;
 
-/** What a node agent reports about an allocation it received. */
+/** Report of a node agent about an allocation it received. */
 export const AgentReportSchema = z.object({
   type: z.literal('node.report'),
   v: version,
@@ -209,7 +209,10 @@ export function describeIssues(error: z.ZodError, input: unknown): string {
 
 function formatPath(path: readonly PropertyKey[]): string {
   let text = '';
-  for (const part of path) text += typeof part === 'number' ? `[${part}]` : text === '' ? String(part) : `.${String(part)}`;
+  for (const part of path) {
+    if (typeof part === 'number') text += `[${part}]`;
+    else text += text === '' ? String(part) : `.${String(part)}`;
+  }
   return text;
 }
 

@@ -148,9 +148,9 @@ describe('order and node lifecycle', () => {
     await harness.reportAs('dup', allocationId, 'shipped');
     await harness.reportAs('dup', allocationId, 'delivered');
     await harness.untilStatus('done-1', 'delivered');
-    const before = harness.engine.metrics.refusals.get('order.cancel') ?? 0;
+    const before = harness.engine.metrics.rejectedCommands.get('order.cancel') ?? 0;
     await harness.command(subjects.orderCommand('done-1', 'cancel'), { type: 'order.cancel', key: 'cancel-done-1', orderId: 'done-1', reason: 'too late' });
-    await harness.until(() => (harness.engine.metrics.refusals.get('order.cancel') ?? 0) > before, 'cancel refused');
+    await harness.until(() => (harness.engine.metrics.rejectedCommands.get('order.cancel') ?? 0) > before, 'cancel refused');
     expect(harness.order('done-1')?.status).toBe('delivered');
   });
 });

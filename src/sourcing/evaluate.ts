@@ -140,23 +140,67 @@ function assignedPerLine(problem: Problem, assignments: Assignment[]): Int32Arra
   return totals;
 }
 
-/** Places each ship-together group, whole, at the first node (in tier, cost order) that can take all of it. */
+/**
+ * Places each ship-together group, whole, at the first node (in tier, cost order) that can take
+ * it. A group that fits nowhere gets one repair try: move one placed group to another node of
+ * the subset so that the new group fits where it was.
+ */
 function placeGroups(problem: Problem, nodes: readonly number[], remaining: Int32Array, result: Evaluation, assignments: Assignment[] | undefined): void {
   const skuCount = problem.skus.length;
-
-  for (const group of problem.groups) {
-    for (let position = 0; position < nodes.length; position++) {
-      const index = nodes[position] ?? 0;
-      const candidate = problem.candidates[index];
-      if (candidate === undefined || !takeGroup(problem, group.lineIndexes, candidate.rejectedLines, remaining, position * skuCount)) continue;
-
-      result.filled += group.milliUnits;
-      result.tierFilled[candidate.tier] = (result.tierFilled[candidate.tier] ?? 0) + group.milliUnits;
-      if (assignments !== undefined) {
-        for (const line of group.lineIndexes) assignments.push({ candidate: index, line, quantity: problem.lines[line]?.quantity ?? 0 });
-      }
-      break;
+  const placedAt = new Int32Array(problem.groups.length).fill(-1);
+  const fits = (group: number, position: number): boolean => {
+    const candidate = problem.candidates[nodes[position] ?? 0];
+    return candidate !== undefined && takeGroup(problem, problem.groups[group]?.lineIndexes ?? [], candidate.rejectedLines, remaining, position * skuCount);
+  };
+  const giveBack = (group: number, position: number): void => {
+    for (const lineIndex of problem.groups[group]?.lineIndexes ?? []) {
+      const line = problem.lines[lineIndex];
+      if (line !== undefined) remaining[position * skuCount + line.skuIndex] = (remaining[position * skuCount + line.skuIndex] ?? 0) + line.quantity;
     }
+  };
+
+  for (let group = 0; group < problem.groups.length; group++) {
+    for (let position = 0; position < nodes.length && placedAt[group] === -1; position++) {
+      if (fits(group, position)) placedAt[group] = position;
+    }
+    if (placedAt[group] === -1) repairPlacement(group, placedAt, nodes.length, fits, giveBack);
+  }
+
+  for (let group = 0; group < problem.groups.length; group++) {
+    const position = placedAt[group] ?? -1;
+    const candidate = problem.candidates[nodes[position] ?? -1];
+    const spec = problem.groups[group];
+    if (position < 0 || candidate === undefined || spec === undefined) continue;
+    result.filled += spec.milliUnits;
+    result.tierFilled[candidate.tier] = (result.tierFilled[candidate.tier] ?? 0) + spec.milliUnits;
+    if (assignments !== undefined) {
+      for (const line of spec.lineIndexes) assignments.push({ candidate: nodes[position] ?? 0, line, quantity: problem.lines[line]?.quantity ?? 0 });
+    }
+  }
+}
+
+/** Tries to make room for `group` by moving one placed group to another position; updates `placedAt` on success. */
+function repairPlacement(
+  group: number,
+  placedAt: Int32Array,
+  positions: number,
+  fits: (group: number, position: number) => boolean,
+  giveBack: (group: number, position: number) => void,
+): void {
+  for (let other = 0; other < group; other++) {
+    const from = placedAt[other] ?? -1;
+    if (from < 0) continue;
+    giveBack(other, from);
+    if (fits(group, from)) {
+      for (let to = 0; to < positions; to++) {
+        if (to === from || !fits(other, to)) continue;
+        placedAt[group] = from;
+        placedAt[other] = to;
+        return;
+      }
+      giveBack(group, from);
+    }
+    if (!fits(other, from)) throw new Error(`group ${other} no longer fits at position ${from} after a failed repair; expected its stock to be restored`);
   }
 }
 

@@ -1,4 +1,5 @@
-import { AckPolicy, DeliverPolicy, jetstream, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, type Consumer, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { OrderIdSchema } from '../domain/ids.ts';
 import type { FulfillmentNode } from '../domain/node.ts';
@@ -22,6 +23,11 @@ import { Outbox } from './outbox.ts';
 import { publishAll } from './publishAll.ts';
 import { answerQueries } from './queries.ts';
 import { HeartbeatMonitor } from './heartbeatMonitor.ts';
+
+/** Messages asked for per pull request. */
+const PULL_BATCH = 1_000;
+/** Messages waiting in memory above which pulling pauses. */
+const MAX_QUEUED = 5_000;
 
 /** Options for `Engine.start`. */
 export interface EngineOptions {
@@ -65,7 +71,8 @@ export class Engine {
   private readonly queue: JsMsg[] = [];
   private scheduled = false;
   private draining: Promise<void> | undefined;
-  private messages: ConsumerMessages | undefined;
+  private fetching: ConsumerMessages | undefined;
+  private pulling: Promise<void> | undefined;
   private querySubscriptions: Subscription[] = [];
   private heartbeats: HeartbeatMonitor | undefined;
   private timerLoop: NodeJS.Timeout | undefined;
@@ -129,7 +136,8 @@ export class Engine {
     clearInterval(this.timerLoop);
     await this.firing;
     for (const subscription of this.querySubscriptions) subscription.unsubscribe();
-    await this.messages?.close();
+    await this.fetching?.close();
+    await this.pulling;
     await this.draining;
     this.orders.stopAll();
     this.nodes.stopAll();
@@ -160,6 +168,11 @@ export class Engine {
     return this.firing;
   }
 
+  /** Resolves once no command is queued or being applied, so its state is committed to LMDB. */
+  async whenIdle(): Promise<void> {
+    while (this.draining !== undefined || this.queue.length > 0) await (this.draining ?? sleep(5));
+  }
+
   /** Commands waiting in memory to be applied. */
   get backlog(): number {
     return this.queue.length;
@@ -188,16 +201,36 @@ export class Engine {
       });
     }
     const consumer = await this.js.consumers.get(COMMAND_STREAM, name);
-    this.messages = await consumer.consume({
-      max_messages: 2_000,
-      // NOTE: a pull request outlives a stopped consumer on the server until it expires, and
-      // messages sent to it wait for the ack wait before redelivery; short pulls bound that.
-      expires: 2_000,
-      callback: (message) => {
-        this.queue.push(message);
-        this.schedule();
-      },
-    });
+    this.pulling = this.pull(consumer);
+  }
+
+  /**
+   * Pulls commands in batches for as long as the engine runs, handing each message to the
+   * batch queue as it arrives. NOTE: this loop replaces the client's `consume()`, which was
+   * seen to stop delivering after a busy spell on this client and server version. Each pull
+   * expires after a second, so a pull left behind by a stopped engine is short-lived.
+   */
+  private async pull(consumer: Consumer): Promise<void> {
+    while (!this.stopped) {
+      if (this.queue.length >= MAX_QUEUED) {
+        await sleep(5);
+        continue;
+      }
+      try {
+        const messages = await consumer.fetch({ max_messages: PULL_BATCH, expires: 1_000 });
+        this.fetching = messages;
+        for await (const message of messages) {
+          this.queue.push(message);
+          this.schedule();
+        }
+      } catch (error) {
+        if (this.stopped) return;
+        this.options.logger.warn({ err: error }, 'pulling commands failed; retrying');
+        await sleep(250);
+      } finally {
+        this.fetching = undefined;
+      }
+    }
   }
 
   private schedule(): void {

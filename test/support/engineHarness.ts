@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Engine, type EngineOptions } from '../../src/engine/engine.ts';
 import { FulfillmentNodeSchema, type FulfillmentNode, type FulfillmentNodeInput } from '../../src/domain/node.ts';
 import type { OrderInput } from '../../src/domain/order.ts';
-import { silentLogger } from '../../src/logging.ts';
+import { createLogger, silentLogger } from '../../src/logging.ts';
 import type { OrderContext } from '../../src/machines/orderState.ts';
 import { CommandPublisher } from '../../src/publish/commandPublisher.ts';
 import { registerNodes } from '../../src/publish/registerNodes.ts';
@@ -121,11 +121,14 @@ export class EngineHarness {
   }
 
   async untilStatus(orderId: string, status: string): Promise<OrderContext> {
-    await this.until(() => this.order(orderId)?.status === status, `order ${orderId} to be ${status} (is ${this.order(orderId)?.status ?? 'unknown'})`);
+    await this.until(() => this.order(orderId)?.status === status, `order ${orderId} to be ${status}`);
+    // The actor changes before its batch commits: wait for the commit, so LMDB reads
+    // (deadlines, restarts) see the same state.
+    await this.engine.whenIdle();
     return this.order(orderId) as OrderContext;
   }
 
   private async startEngine(): Promise<void> {
-    this.engine = await Engine.start({ nc: this.nc, store: this.store, rules: DEFAULT_RULE_SET, logger: silentLogger(), now: () => this.clock, timerIntervalMs: 3_600_000, ...this.engineOptions });
+    this.engine = await Engine.start({ nc: this.nc, store: this.store, rules: DEFAULT_RULE_SET, logger: process.env.SWITCHYARD_TEST_LOG === undefined ? silentLogger() : createLogger('test-engine', process.env.SWITCHYARD_TEST_LOG), now: () => this.clock, timerIntervalMs: 3_600_000, ...this.engineOptions });
   }
 }

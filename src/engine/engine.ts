@@ -205,10 +205,9 @@ export class Engine {
   }
 
   /**
-   * Pulls commands in batches for as long as the engine runs, handing each message to the
-   * batch queue as it arrives. NOTE: this loop replaces the client's `consume()`, which was
-   * seen to stop delivering after a busy spell on this client and server version. Each pull
-   * expires after a second, so a pull left behind by a stopped engine is short-lived.
+   * Pulls commands for as long as the engine runs, handing each message to the batch queue as
+   * it arrives. Each pull expires after a second, so a pull left behind by a stopped engine is
+   * short-lived, and pulling pauses while `MAX_QUEUED` messages wait to be applied.
    */
   private async pull(consumer: Consumer): Promise<void> {
     while (!this.stopped) {

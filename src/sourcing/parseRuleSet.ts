@@ -28,6 +28,7 @@ function toProblem(issue: z.core.$ZodIssue): RuleSetProblem {
 /**
  * Validates a rule set document (already parsed from YAML or JSON) and applies defaults.
  * Throws RuleSetError listing every problem with its path; `source` names the file in the message.
+ * Treat the result as immutable: compiled conditions and node indexes are cached per rule object.
  */
 export function parseRuleSet(data: unknown, source?: string): RuleSet {
   const result = RuleSetSchema.safeParse(data);

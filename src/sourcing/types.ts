@@ -19,6 +19,10 @@ export interface NodeState {
 
 /** Read-only view of the network at decision time. */
 export interface NetworkSnapshot {
+  /**
+   * Nodes in a stable order. NOTE: sourcing caches tier membership per array and rule, so an
+   * array must not gain, lose or reorder nodes once passed; pass a new array instead.
+   */
   readonly nodes: readonly NodeState[];
   /** Units available to promise at a node for a SKU, in unit steps (see UNIT_SCALE), before safety stock. 0 when unknown. */
   available(nodeId: string, sku: string): number;

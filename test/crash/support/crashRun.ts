@@ -16,7 +16,7 @@ import { crashNetwork, crashWorkload, type CrashNetwork, type CrashWorkload } fr
 import { countProblems, spawnEngine, type EngineProcess, type ProcessExit } from './engineProcess.ts';
 import { readEventStream, type EventStreamContents } from './eventStream.ts';
 import { MessageAudit, type Conflict } from './messageAudit.ts';
-import { startRestartableNats } from './restartableNats.ts';
+import { startRestartableNats, type RestartableNats } from './restartableNats.ts';
 import { publishSchedule, type ScheduleResult } from './retryingPublisher.ts';
 import { waitUntilQuiet, type QuietResult } from './settle.ts';
 import { auditState, type StateAudit } from './stateAudit.ts';
@@ -124,41 +124,13 @@ export async function runCrashScenario(options: CrashRunOptions): Promise<CrashR
     const times = disruptionTimes(options.seed, options.disruptions.length, publishWindowMs, options.minGapMs ?? 5_000);
     const publishStartedAt = performance.now();
     const publishing = publishSchedule(js, workload.commands);
-    const recoveries: RecoveryFigure[] = [];
-    const client = nc;
-    const auditor = audit;
-    const disrupting = (async () => {
-      for (const [index, disruption] of options.disruptions.entries()) {
-        const wait = publishStartedAt + (times[index] ?? 0) - performance.now();
-        if (wait > 0) await sleep(wait);
-        const atMs = performance.now() - publishStartedAt;
-        const unackedBefore = await unacked(client);
-        if (disruption.kind === 'engine-kill') {
-          const killed = engines.at(-1) as EngineProcess;
-          await killed.consuming;
-          await killed.kill();
-          const next = spawnEngine({ natsUrl: nats.url, dataDir });
-          engines.push(next);
-          const spawnToConsumingMs = await next.consuming;
-          const eventAt = await Promise.race([auditor.firstEventAfter(next.spawnedAt + spawnToConsumingMs), sleep(60_000).then(() => undefined)]);
-          const engineStartupMs = await Promise.race([next.started, sleep(5_000).then(() => undefined)]);
-          recoveries.push({
-            kind: disruption.kind,
-            atMs,
-            unackedBefore,
-            spawnToConsumingMs,
-            ...(engineStartupMs === undefined ? {} : { engineStartupMs }),
-            ...(eventAt === undefined ? {} : { toFirstEventMs: eventAt - next.spawnedAt }),
-          });
-        } else {
-          const serverDownMs = await nats.restart(disruption.signal, disruption.downForMs);
-          const backAt = performance.now();
-          const eventAt = await Promise.race([auditor.firstEventAfter(backAt), sleep(60_000).then(() => undefined)]);
-          recoveries.push({ kind: disruption.kind, atMs, unackedBefore, serverDownMs, ...(eventAt === undefined ? {} : { toFirstEventMs: eventAt - backAt }) });
-        }
-      }
-    })();
-    const [publish] = await Promise.all([publishing, disrupting]);
+    const disrupting = runDisruptions({ disruptions: options.disruptions, times, publishStartedAt, nc, audit, nats, engines, dataDir });
+    // Both settle before the clean-up below, so that no engine is spawned after it ran.
+    const [published, disrupted] = await Promise.allSettled([publishing, disrupting]);
+    if (published.status === 'rejected') throw published.reason;
+    if (disrupted.status === 'rejected') throw disrupted.reason;
+    const publish = published.value;
+    const recoveries = disrupted.value;
 
     const agents = simulation;
     const quiet = await waitUntilQuiet(nc, { agentSteps: () => agents.inFlight, timeoutMs: options.settleTimeoutMs });
@@ -201,6 +173,60 @@ export async function runCrashScenario(options: CrashRunOptions): Promise<CrashR
     if (process.env.SWITCHYARD_CRASH_KEEP === '1') console.log(`engine data kept in ${dataDir}`);
     else await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** What `runDisruptions` needs: the schedule, the clients and the engine processes it replaces. */
+interface DisruptionContext {
+  disruptions: readonly Disruption[];
+  /** Disruption times in ms after `publishStartedAt`. */
+  times: readonly number[];
+  publishStartedAt: number;
+  nc: NatsConnection;
+  audit: MessageAudit;
+  nats: RestartableNats;
+  /** Every engine process of the run; the last one is running. A restart appends its new process. */
+  engines: EngineProcess[];
+  dataDir: string;
+}
+
+/** Carries out each disruption at its time and measures the recovery after it. */
+async function runDisruptions(context: DisruptionContext): Promise<RecoveryFigure[]> {
+  const recoveries: RecoveryFigure[] = [];
+  for (const [index, disruption] of context.disruptions.entries()) {
+    const wait = context.publishStartedAt + (context.times[index] ?? 0) - performance.now();
+    if (wait > 0) await sleep(wait);
+    const atMs = performance.now() - context.publishStartedAt;
+    const unackedBefore = await unacked(context.nc);
+    if (disruption.kind === 'engine-kill') recoveries.push({ kind: disruption.kind, atMs, unackedBefore, ...(await killAndRestart(context)) });
+    else recoveries.push({ kind: disruption.kind, atMs, unackedBefore, ...(await restartServer(context, disruption)) });
+  }
+  return recoveries;
+}
+
+/** Kills the running engine with SIGKILL, spawns a new one on the same data folder and times it. */
+async function killAndRestart(context: DisruptionContext): Promise<Pick<RecoveryFigure, 'spawnToConsumingMs' | 'engineStartupMs' | 'toFirstEventMs'>> {
+  const killed = context.engines.at(-1) as EngineProcess;
+  await killed.consuming;
+  await killed.kill();
+
+  const next = spawnEngine({ natsUrl: context.nats.url, dataDir: context.dataDir });
+  context.engines.push(next);
+  const spawnToConsumingMs = await next.consuming;
+  const eventAt = await Promise.race([context.audit.firstEventAfter(next.spawnedAt + spawnToConsumingMs), sleep(60_000).then(() => undefined)]);
+  const engineStartupMs = await Promise.race([next.started, sleep(5_000).then(() => undefined)]);
+  return {
+    spawnToConsumingMs,
+    ...(engineStartupMs === undefined ? {} : { engineStartupMs }),
+    ...(eventAt === undefined ? {} : { toFirstEventMs: eventAt - next.spawnedAt }),
+  };
+}
+
+/** Restarts nats-server with the disruption's signal and times it until the engine publishes again. */
+async function restartServer(context: DisruptionContext, disruption: Extract<Disruption, { kind: 'nats-restart' }>): Promise<Pick<RecoveryFigure, 'serverDownMs' | 'toFirstEventMs'>> {
+  const serverDownMs = await context.nats.restart(disruption.signal, disruption.downForMs);
+  const backAt = performance.now();
+  const eventAt = await Promise.race([context.audit.firstEventAfter(backAt), sleep(60_000).then(() => undefined)]);
+  return { serverDownMs, ...(eventAt === undefined ? {} : { toFirstEventMs: eventAt - backAt }) };
 }
 
 /** Registers the network and waits until the engine has applied every registration (bounded, 30 s). */

@@ -14,8 +14,9 @@ describe('order and node lifecycle', () => {
   beforeAll(async () => {
     await harness.start();
     await harness.register(
-      [testNode('race'), testNode('twin'), testNode('part-a'), testNode('part-b'), testNode('dup'), testNode('rej-1'), testNode('rej-2', { lat: 53.4, lon: -2.2 }), testNode('silent'), testNode('backup', { lat: 55.9, lon: -3.2 })],
+      [testNode('big'), testNode('race'), testNode('twin'), testNode('part-a'), testNode('part-b'), testNode('dup'), testNode('rej-1'), testNode('rej-2', { lat: 53.4, lon: -2.2 }), testNode('silent'), testNode('backup', { lat: 55.9, lon: -3.2 })],
       {
+        big: Object.fromEntries(Array.from({ length: 1_200 }, (_, i) => [`BIG-${i}`, 5])),
         race: { RACE: 1 },
         twin: { TWIN: 3 },
         'part-a': { PX: 100 },
@@ -152,5 +153,14 @@ describe('order and node lifecycle', () => {
     await harness.command(subjects.orderCommand('done-1', 'cancel'), { type: 'order.cancel', key: 'cancel-done-1', orderId: 'done-1', reason: 'too late' });
     await harness.until(() => (harness.engine.metrics.rejectedCommands.get('order.cancel') ?? 0) > before, 'cancel refused');
     expect(harness.order('done-1')?.status).toBe('delivered');
+  });
+
+  it('allocates an order of 1,200 lines', async () => {
+    const lines = Array.from({ length: 1_200 }, (_, i): [string, number] => [`BIG-${i}`, 2]);
+    await harness.place(testOrder('big-1', lines));
+    const order = await harness.untilStatus('big-1', 'processing');
+    expect(order.allocations.map((a) => a.nodeId)).toEqual(['big']);
+    expect(order.allocations[0]?.lines).toHaveLength(1_200);
+    expect(harness.stock('big', 'BIG-1199')).toEqual({ onHand: 5, reserved: 2 });
   });
 });

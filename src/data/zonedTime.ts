@@ -3,6 +3,8 @@
  * using the time zone data built into Node (Intl), so that no extra package is needed.
  */
 
+import { utcOffsetMinutes } from '../domain/localTime.ts';
+
 /** A wall-clock date and time without a zone; months count from 1. */
 export interface LocalDateTime {
   year: number;
@@ -13,42 +15,9 @@ export interface LocalDateTime {
   second: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
 /** Returns the zone's offset from UTC in minutes at the instant `epochMs`. */
 export function zoneOffsetMinutes(epochMs: number, timeZone: string): number {
-  const fields: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(epochMs))) {
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
-  }
-  const wallAsUtc = Date.UTC(
-    fields.year ?? 0,
-    (fields.month ?? 1) - 1,
-    fields.day ?? 1,
-    fields.hour ?? 0,
-    fields.minute ?? 0,
-    fields.second ?? 0,
-  );
-  const wholeSecond = Math.floor(epochMs / 1000) * 1000;
-  return Math.round((wallAsUtc - wholeSecond) / 60_000);
+  return utcOffsetMinutes(timeZone, epochMs);
 }
 
 function pad(value: number, width = 2): string {

@@ -1,3 +1,7 @@
+import { utcOffsetMinutes } from '../domain/localTime.ts';
+
+const MINUTE_MS = 60_000;
+
 /**
  * Local calendar day (`YYYY-MM-DD`) on which work placed at `at` counts against a node's
  * capacity: the day itself before the node's cut-off, the next day from the cut-off on.
@@ -10,18 +14,10 @@ export function capacityDay(at: string | number, timeZone: string, cutoffLocal: 
   return minutes >= cutoffMinutes ? nextDay(date) : date;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Local date and minutes after midnight of an instant in a time zone. */
+/** Returns the local date and minutes after midnight of an instant in a time zone. */
 export function localDateTime(instant: number, timeZone: string): { date: string; minutes: number } {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    formatters.set(timeZone, formatter);
-  }
-  const parts: Record<string, string> = {};
-  for (const part of formatter.formatToParts(instant)) parts[part.type] = part.value;
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+  const wall = new Date(instant + utcOffsetMinutes(timeZone, instant) * MINUTE_MS);
+  return { date: wall.toISOString().slice(0, 10), minutes: wall.getUTCHours() * 60 + wall.getUTCMinutes() };
 }
 
 function nextDay(date: string): string {

@@ -3,7 +3,7 @@ import type { NetworkSnapshot, NodeState } from './types.ts';
 import type { CostSettings, Rule } from './ruleSchema.ts';
 import type { Candidate, Problem } from './problem.ts';
 import { greatCircleKm } from './geo.ts';
-import { localMinutesOfDay, parseTimeOfDay } from './localTime.ts';
+import { localMinutesOfDay, parseTimeOfDay } from '../domain/localTime.ts';
 
 /** Nodes left out: groups shared from the rule index, plus groups built during the decision. */
 export interface ExclusionLog {

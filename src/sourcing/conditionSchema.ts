@@ -1,6 +1,6 @@
 import { FIELD_NAMES, fieldKind } from './fields.ts';
 import type { FieldKind } from './fields.ts';
-import { isValidTimeZone, parseTimeOfDay } from './localTime.ts';
+import { isValidTimeZone, parseTimeOfDay } from '../domain/localTime.ts';
 
 /** Comparison operators of a condition leaf. */
 export const OPERATORS = [

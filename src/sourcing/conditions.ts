@@ -2,7 +2,7 @@ import type { Order, OrderLine } from '../domain/order.ts';
 import { orderValueMinor } from '../domain/order.ts';
 import type { Condition, ConditionLeaf, ConditionValue, Operator } from './conditionSchema.ts';
 import { LINE_ATTRIBUTE_PREFIX, isLineField } from './fields.ts';
-import { localMinutesOfDay, parseTimeOfDay } from './localTime.ts';
+import { localMinutesOfDay, parseTimeOfDay } from '../domain/localTime.ts';
 
 /** Facts about an order computed once per decision and shared by every condition. */
 export interface OrderFacts {

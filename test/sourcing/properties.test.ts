@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { planSourcing, parseRuleSet } from '../../src/sourcing/index.ts';
 import type { SourcingPlan, SourcingRequest } from '../../src/sourcing/index.ts';
 import { greatCircleKm } from '../../src/sourcing/geo.ts';
-import { localMinutesOfDay } from '../../src/sourcing/localTime.ts';
+import { localMinutesOfDay } from '../../src/domain/localTime.ts';
 import { makeNetwork, makeNode, makeOrder } from './fixtures.ts';
 import type { TestNode } from './fixtures.ts';
 

@@ -81,7 +81,7 @@ export interface CrashRunResult {
   liveRepeats: number;
   /** Agent and publisher messages retried under the same id with new content, by subject prefix. */
   rebuiltRetries: Record<string, number>;
-  /** Events seen live on `sy.evt.>` that the event stream does not hold. */
+  /** Events seen live on `sy.evt.>` that the event stream does not contain. */
   eventsNotStored: string[];
   durationMs: number;
 }

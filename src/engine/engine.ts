@@ -10,7 +10,7 @@ import { createOrderMachine } from '../machines/orderMachine.ts';
 import type { Sourcer } from '../machines/orderLogic.ts';
 import { planSourcing } from '../sourcing/index.ts';
 import type { RuleSet, SourcingPlan, SourcingRequest } from '../sourcing/types.ts';
-import type { EngineStore, OutboxEntry } from '../storage/engineStore.ts';
+import type { AppliedCommand, EngineStore, OutboxEntry } from '../storage/engineStore.ts';
 import { decode, DecodeError, encode } from '../transport/codec.ts';
 import { CommandSchema, describeIssues } from '../transport/messages.ts';
 import { ensureStreams } from '../transport/streams.ts';
@@ -69,6 +69,8 @@ export class Engine {
   private readonly js: JetStreamClient;
   private readonly now: () => number;
   private readonly queue: JsMsg[] = [];
+  /** Commands applied in the batch being built, by applied key, until LMDB commits them. */
+  private readonly appliedInBatch = new Map<string, AppliedCommand>();
   private scheduled = false;
   private draining: Promise<void> | undefined;
   private fetching: ConsumerMessages | undefined;
@@ -260,6 +262,7 @@ export class Engine {
     const outgoing: OutboxEntry[] = [];
     const started = performance.now();
 
+    this.appliedInBatch.clear();
     for (const message of batch) {
       const entries = this.applyMessage(message);
       for (const entry of entries) outgoing.push(entry);
@@ -301,7 +304,9 @@ export class Engine {
 
     const command = parsed.data;
     const appliedKey = `${command.type}:${command.key}`;
-    const applied = this.options.store.applied.get(appliedKey);
+    // LMDB reads see committed writes only, so keys applied earlier in this batch are looked
+    // up in memory first.
+    const applied = this.appliedInBatch.get(appliedKey) ?? this.options.store.applied.get(appliedKey);
     if (applied !== undefined) {
       this.metrics.duplicatesSkipped++;
       return applied.outbox;
@@ -314,7 +319,9 @@ export class Engine {
       this.options.logger.error({ err: error, subject: message.subject, key: command.key }, 'command failed');
       return this.invalid(message, `command failed: ${(error as Error).message}`);
     }
-    void this.options.store.applied.put(appliedKey, { at: this.now(), outbox: outbox.entries });
+    const record = { at: this.now(), outbox: outbox.entries };
+    this.appliedInBatch.set(appliedKey, record);
+    void this.options.store.applied.put(appliedKey, record);
     this.metrics.commandsApplied++;
     return outbox.entries;
   }

@@ -3,10 +3,11 @@ import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 
 /**
  * Payload codec for everything that crosses a process boundary. Records are off so that
- * no message depends on structures that one process has learnt, and `undefined` is written
- * as nil, which every msgpack library reads.
+ * no message depends on structures that one process has learnt. A property whose value is
+ * `undefined` is left out, as `JSON.stringify` does, and an `undefined` array item is nil.
  */
-const packr = new Packr({ useRecords: false, moreTypes: false, encodeUndefinedAsNil: true });
+// `skipValues` is documented in msgpackr's README but missing from its type declarations.
+const packr = new Packr({ useRecords: false, moreTypes: false, encodeUndefinedAsNil: true, ...{ skipValues: [undefined] } });
 
 export const CONTENT_TYPE_HEADER = 'Content-Type';
 export const MSGPACK = 'application/msgpack';

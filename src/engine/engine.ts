@@ -28,6 +28,18 @@ import { HeartbeatMonitor } from './heartbeatMonitor.ts';
 const PULL_BATCH = 1_000;
 /** Messages waiting in memory above which pulling pauses. */
 const MAX_QUEUED = 5_000;
+/** Batches applied but not yet acknowledged, at most. */
+const MAX_BATCHES_IN_FLIGHT = 4;
+
+/** A batch applied in memory and written, waiting for its flush, publish and acknowledgement. */
+interface AppliedBatch {
+  messages: JsMsg[];
+  outgoing: OutboxEntry[];
+  /** Applied keys this batch added. */
+  keys: string[];
+  started: number;
+  applied: number;
+}
 
 /** Options for `Engine.start`. */
 export interface EngineOptions {
@@ -69,10 +81,12 @@ export class Engine {
   private readonly js: JetStreamClient;
   private readonly now: () => number;
   private readonly queue: JsMsg[] = [];
-  /** Commands applied in the batch being built, by applied key, until LMDB commits them. */
+  /** Commands applied in batches not yet flushed, by applied key, until LMDB commits them. */
   private readonly appliedInBatch = new Map<string, AppliedCommand>();
   private scheduled = false;
   private draining: Promise<void> | undefined;
+  /** The last batch's flush, publish and acknowledgement; later batches publish after it. */
+  private completing: Promise<void> | undefined;
   private fetching: ConsumerMessages | undefined;
   private pulling: Promise<void> | undefined;
   private querySubscriptions: Subscription[] = [];
@@ -243,46 +257,66 @@ export class Engine {
     });
   }
 
+  /**
+   * Applies queued commands batch after batch. A batch is applied and written at once; its
+   * flush, publish and acknowledgement then run while the next batch is applied, in order, and
+   * at most `MAX_BATCHES_IN_FLIGHT` at a time.
+   */
   private async drain(): Promise<void> {
     const maxBatch = this.options.maxBatch ?? 1_000;
+    let inFlight = 0;
     while (this.queue.length > 0 && !this.stopped) {
       const batch = this.queue.splice(0, maxBatch);
-      try {
-        await this.processBatch(batch);
-      } catch (error) {
-        // The batch stays unacknowledged: JetStream redelivers it after the ack wait, and the
-        // applied-key records make the redelivery republish instead of re-apply.
-        this.options.logger.error({ err: error, messages: batch.length }, 'command batch failed; it will be redelivered');
-      }
+      const applied = this.applyBatch(batch);
+      inFlight++;
+      this.completing = this.completeBatch(applied, this.completing).finally(() => inFlight--);
+      if (inFlight >= MAX_BATCHES_IN_FLIGHT) await this.completing;
+      else await new Promise((resolve) => setImmediate(resolve));
     }
+    await this.completing;
   }
 
-  private async processBatch(batch: JsMsg[]): Promise<void> {
-    const { store, logger } = this.options;
-    const outgoing: OutboxEntry[] = [];
+  /** Applies a batch to the actors and issues its LMDB writes; returns what it must publish. */
+  private applyBatch(batch: JsMsg[]): AppliedBatch {
     const started = performance.now();
-
-    this.appliedInBatch.clear();
+    const outgoing: OutboxEntry[] = [];
+    const keys: string[] = [];
     for (const message of batch) {
-      const entries = this.applyMessage(message);
+      const entries = this.applyMessage(message, keys);
       for (const entry of entries) outgoing.push(entry);
     }
     this.orders.persist();
     this.nodes.persist();
-    const applied = performance.now();
-    await store.flushed();
-    const flushed = performance.now();
-    await publishAll(this.js, outgoing, logger);
-    for (const message of batch) message.ack();
-    this.metrics.batches++;
-    logger.debug(
-      { messages: batch.length, published: outgoing.length, applyMs: applied - started, flushMs: flushed - applied, publishMs: performance.now() - flushed },
-      'command batch applied',
-    );
+    return { messages: batch, outgoing, keys, started, applied: performance.now() };
+  }
+
+  /**
+   * Waits until the batch's writes are on disk, publishes its outbox after the previous batch's
+   * and then acknowledges its commands. A failed batch stays unacknowledged: JetStream
+   * redelivers it after the ack wait, and the applied-key records make the redelivery
+   * republish instead of re-apply.
+   */
+  private async completeBatch(batch: AppliedBatch, previous: Promise<void> | undefined): Promise<void> {
+    const { store, logger } = this.options;
+    try {
+      await store.flushed();
+      for (const key of batch.keys) this.appliedInBatch.delete(key);
+      const flushed = performance.now();
+      await previous;
+      await publishAll(this.js, batch.outgoing, logger);
+      for (const message of batch.messages) message.ack();
+      this.metrics.batches++;
+      logger.debug(
+        { messages: batch.messages.length, published: batch.outgoing.length, applyMs: batch.applied - batch.started, flushMs: flushed - batch.applied, publishMs: performance.now() - flushed },
+        'command batch applied',
+      );
+    } catch (error) {
+      logger.error({ err: error, messages: batch.messages.length }, 'command batch failed; it will be redelivered');
+    }
   }
 
   /** Applies one message and returns what it must publish; never throws for bad input. */
-  private applyMessage(message: JsMsg): OutboxEntry[] {
+  private applyMessage(message: JsMsg, keys: string[]): OutboxEntry[] {
     let raw: unknown;
     try {
       raw = decode(message.data, message.headers);
@@ -321,6 +355,7 @@ export class Engine {
     }
     const record = { at: this.now(), outbox: outbox.entries };
     this.appliedInBatch.set(appliedKey, record);
+    keys.push(appliedKey);
     void this.options.store.applied.put(appliedKey, record);
     this.metrics.commandsApplied++;
     return outbox.entries;

@@ -6,6 +6,7 @@ import type { Logger } from '../logging.ts';
 import { decode, encode } from '../transport/codec.ts';
 import { MESSAGE_VERSION, WorkOrderSchema, describeIssues, type AgentReport, type WorkOrder } from '../transport/messages.ts';
 import { ensureStreams } from '../transport/streams.ts';
+import { publishWithRetry } from '../transport/publishWithRetry.ts';
 import { WORK_STREAM, subjects } from '../transport/subjects.ts';
 
 /** Options for `NodeAgent.start`. */
@@ -33,7 +34,8 @@ export interface ShipmentDetails {
  * The library a store's or warehouse's software embeds to join the Switchyard network:
  * it receives allocations for its node from a durable JetStream consumer, and reports
  * rejections, picking, packing, shipping, delivery, inventory changes and its status.
- * Every report carries an idempotency key, so a retried report has its effect once.
+ * Every report carries an idempotency key and is retried with the same message id while the
+ * server is unreachable, so a report has its effect once.
  */
 export class NodeAgent {
   private messages: ConsumerMessages | undefined;
@@ -129,7 +131,7 @@ export class NodeAgent {
   }
 
   private async publish(verb: string, key: string, body: Record<string, unknown>): Promise<void> {
-    await this.js.publish(subjects.nodeCommand(this.nodeId, verb), encode({ ...body, v: MESSAGE_VERSION, key }), { msgID: key });
+    await publishWithRetry(this.js, subjects.nodeCommand(this.nodeId, verb), encode({ ...body, v: MESSAGE_VERSION, key }), key, { logger: this.options.logger });
   }
 
   private async consume(): Promise<void> {

@@ -4,6 +4,7 @@ import type { FulfillmentNode } from '../domain/node.ts';
 import { decode, encode } from '../transport/codec.ts';
 import { MESSAGE_VERSION } from '../transport/messages.ts';
 import { subjects } from '../transport/subjects.ts';
+import { publishWithRetry } from '../transport/publishWithRetry.ts';
 
 /** Share of a SKU's opening stock below which a node is restocked. */
 const REORDER_SHARE = 0.25;
@@ -43,7 +44,7 @@ export class Replenishment {
         if (current >= opening * REORDER_SHARE) continue;
         const key = `replenish:${node.nodeId}:${sku}:${reference}`;
         const command = { type: 'node.inventory', v: MESSAGE_VERSION, key, nodeId: node.nodeId, kind: 'receipt', sku, quantity: opening - current, at: new Date().toISOString() };
-        publishes.push(js.publish(subjects.nodeCommand(node.nodeId, 'inventory'), encode(command), { msgID: key }));
+        publishes.push(publishWithRetry(js, subjects.nodeCommand(node.nodeId, 'inventory'), encode(command), key));
       }
     }
     await Promise.all(publishes);

@@ -4,6 +4,7 @@ import type { Logger } from '../logging.ts';
 import { encode } from '../transport/codec.ts';
 import { MESSAGE_VERSION } from '../transport/messages.ts';
 import { subjects } from '../transport/subjects.ts';
+import { publishWithRetry } from '../transport/publishWithRetry.ts';
 
 /** Options for `HeartbeatMonitor`. */
 export interface HeartbeatMonitorOptions {
@@ -59,8 +60,7 @@ export class HeartbeatMonitor {
   private setStatus(nodeId: string, status: 'online' | 'offline', why: string): void {
     const key = `heartbeat:${nodeId}:${status}:${this.lastSeen.get(nodeId) ?? 0}`;
     this.options.logger.warn({ nodeId, status, why }, 'node status changed by heartbeat monitor');
-    jetstream(this.options.nc)
-      .publish(subjects.nodeCommand(nodeId, 'status'), encode({ type: 'node.status', v: MESSAGE_VERSION, key, nodeId, status }), { msgID: key })
+    publishWithRetry(jetstream(this.options.nc), subjects.nodeCommand(nodeId, 'status'), encode({ type: 'node.status', v: MESSAGE_VERSION, key, nodeId, status }), key)
       .catch((error: unknown) => this.options.logger.error({ nodeId, err: error }, 'publishing a heartbeat status change failed'));
   }
 }

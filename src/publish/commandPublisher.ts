@@ -4,13 +4,15 @@ import type { OrderInput } from '../domain/order.ts';
 import { encode } from '../transport/codec.ts';
 import { CancelOrderSchema, MESSAGE_VERSION, PlaceOrderSchema, describeIssues } from '../transport/messages.ts';
 import { subjects } from '../transport/subjects.ts';
+import { publishWithRetry } from '../transport/publishWithRetry.ts';
 
 /** Result of handing one record to the publisher. */
 export type PublishResult = { ok: true } | { ok: false; reason: string };
 
 /**
  * Publishes order commands to JetStream: validates each at the boundary, encodes it as
- * msgpack and publishes it with its idempotency key as `Nats-Msg-Id`. Up to `maxInFlight`
+ * msgpack and publishes it with its idempotency key as `Nats-Msg-Id`, retrying with the same
+ * id while the server is unreachable (for up to a minute). Up to `maxInFlight`
  * publishes wait for their acknowledgement at once; `drain()` waits for all.
  */
 export class CommandPublisher {
@@ -52,8 +54,7 @@ export class CommandPublisher {
   private async send(subject: string, message: unknown, key: string): Promise<void> {
     if (this.failure !== undefined) throw this.failure;
     while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
-    const publish = this.js
-      .publish(subject, encode(message), { msgID: key, timeout: 10_000 })
+    const publish = publishWithRetry(this.js, subject, encode(message), key)
       .then(
         () => undefined,
         (error: unknown) => {

@@ -4,6 +4,7 @@ import type { FulfillmentNode } from '../domain/node.ts';
 import { encode } from '../transport/codec.ts';
 import { MESSAGE_VERSION, RegisterNodeSchema, describeIssues } from '../transport/messages.ts';
 import { subjects } from '../transport/subjects.ts';
+import { publishWithRetry } from '../transport/publishWithRetry.ts';
 
 /**
  * Publishes one `node.register` command per node with its opening stock. Keys are
@@ -22,7 +23,7 @@ export async function registerNodes(
       const message = { type: 'node.register', v: MESSAGE_VERSION, key, nodeId: node.nodeId, node, stock: inventory[node.nodeId] ?? {} };
       const parsed = RegisterNodeSchema.safeParse(message);
       if (!parsed.success) throw new Error(`node ${node.nodeId} cannot be registered: ${describeIssues(parsed.error, message)}`);
-      await js.publish(subjects.nodeCommand(node.nodeId, 'register'), encode(message), { msgID: key });
+      await publishWithRetry(js, subjects.nodeCommand(node.nodeId, 'register'), encode(message), key);
     }),
   );
 }

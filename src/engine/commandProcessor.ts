@@ -49,10 +49,16 @@ export class CommandProcessor {
     },
   ) {}
 
-  /** Applies one command, collecting the messages its effects produce into `outbox`. */
-  apply(command: Command, outbox: Outbox): void {
+  /**
+   * Applies one command, collecting the messages its effects produce into `outbox`. Returns
+   * `deferred` for a command about an order that does not exist yet when `mayDefer` is set:
+   * its place command may still be on its way (redelivered after a crash), so the caller
+   * retries it later instead of rejecting it.
+   */
+  apply(command: Command, outbox: Outbox, mayDefer = false): 'applied' | 'deferred' {
     this.outbox = outbox;
     try {
+      if (mayDefer && command.type.startsWith('order.') && command.type !== 'order.place' && !this.deps.orders.exists((command as { orderId: string }).orderId)) return 'deferred';
       if (command.type.startsWith('order.')) this.applyToOrder(command as OrderCommand);
       else this.applyToNode(command as NodeCommand);
       this.wakeBackorders();
@@ -62,6 +68,7 @@ export class CommandProcessor {
       this.availability.clear();
       this.restocked.clear();
     }
+    return 'applied';
   }
 
   /**

@@ -28,6 +28,13 @@ import { HeartbeatMonitor } from './heartbeatMonitor.ts';
 const PULL_BATCH = 1_000;
 /** Messages waiting in memory above which pulling pauses. */
 const MAX_QUEUED = 5_000;
+/**
+ * Deliveries of a command about an unknown order before it is rejected: its place command may
+ * come back later, redelivered after the ack wait of a crashed engine.
+ */
+const MAX_DEFERRALS = 4;
+/** Delay before a deferred command is delivered again, in ms (longer than the ack wait). */
+const DEFER_MS = 12_000;
 /** Batches applied but not yet acknowledged, at most. */
 const MAX_BATCHES_IN_FLIGHT = 4;
 
@@ -258,9 +265,9 @@ export class Engine {
   }
 
   /**
-   * Applies queued commands batch after batch. A batch is applied and written at once; its
-   * flush, publish and acknowledgement then run while the next batch is applied, in order, and
-   * at most `MAX_BATCHES_IN_FLIGHT` at a time.
+   * Applies queued commands batch after batch. A batch is applied and written at once; once
+   * its writes are committed, its flush, publish and acknowledgement run while the next batch
+   * is applied, in order, and at most `MAX_BATCHES_IN_FLIGHT` at a time.
    */
   private async drain(): Promise<void> {
     const maxBatch = this.options.maxBatch ?? 1_000;
@@ -270,8 +277,10 @@ export class Engine {
       const applied = this.applyBatch(batch);
       inFlight++;
       this.completing = this.completeBatch(applied, this.completing).finally(() => inFlight--);
+      // The next batch may rehydrate actors this one stopped: it must read this batch's
+      // writes, so it waits for their commit (not for the slower flush to disk).
+      await this.options.store.committed();
       if (inFlight >= MAX_BATCHES_IN_FLIGHT) await this.completing;
-      else await new Promise((resolve) => setImmediate(resolve));
     }
     await this.completing;
   }
@@ -281,13 +290,14 @@ export class Engine {
     const started = performance.now();
     const outgoing: OutboxEntry[] = [];
     const keys: string[] = [];
+    const deferred = new Set<JsMsg>();
     for (const message of batch) {
-      const entries = this.applyMessage(message, keys);
+      const entries = this.applyMessage(message, keys, deferred);
       for (const entry of entries) outgoing.push(entry);
     }
     this.orders.persist();
     this.nodes.persist();
-    return { messages: batch, outgoing, keys, started, applied: performance.now() };
+    return { messages: batch.filter((message) => !deferred.has(message)), outgoing, keys, started, applied: performance.now() };
   }
 
   /**
@@ -316,7 +326,7 @@ export class Engine {
   }
 
   /** Applies one message and returns what it must publish; never throws for bad input. */
-  private applyMessage(message: JsMsg, keys: string[]): OutboxEntry[] {
+  private applyMessage(message: JsMsg, keys: string[], deferred: Set<JsMsg>): OutboxEntry[] {
     let raw: unknown;
     try {
       raw = decode(message.data, message.headers);
@@ -348,7 +358,12 @@ export class Engine {
 
     const outbox = new Outbox(appliedKey);
     try {
-      this.processor.apply(command, outbox);
+      const mayDefer = message.info.deliveryCount < MAX_DEFERRALS;
+      if (this.processor.apply(command, outbox, mayDefer) === 'deferred') {
+        deferred.add(message);
+        message.nak(DEFER_MS);
+        return [];
+      }
     } catch (error) {
       this.options.logger.error({ err: error, subject: message.subject, key: command.key }, 'command failed');
       return this.invalid(message, `command failed: ${(error as Error).message}`);

@@ -51,6 +51,8 @@ export interface EngineStore {
   readonly backorders: Database<true, [string, string]>;
   /** Durable business deadlines. */
   readonly timers: TimerStore;
+  /** Resolves when every write issued so far is committed and visible to reads. */
+  committed(): Promise<void>;
   /** Resolves when every write committed so far is on disk. */
   flushed(): Promise<void>;
   close(): Promise<void>;
@@ -90,6 +92,9 @@ export function openEngineStore(options: EngineStoreOptions): EngineStore {
     meta,
     backorders,
     timers,
+    committed: async () => {
+      await root.committed;
+    },
     flushed: async () => {
       await root.flushed;
     },

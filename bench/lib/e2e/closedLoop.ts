@@ -39,6 +39,8 @@ export async function runClosedLoopStep(stack: Stack, probe: LatencyProbe, cycle
 
   const windowStartMs = performance.now() + options.warmupMs;
   const windowEndMs = windowStartMs + options.windowMs;
+  // Orders still waiting when the window opens block their workers, so they are measured too.
+  const windowTimer = setTimeout(() => probe.measureUnsettled(), options.warmupMs);
   const worker = async (): Promise<void> => {
     while (performance.now() < windowEndMs) {
       const order = cycler.next();
@@ -54,7 +56,11 @@ export async function runClosedLoopStep(stack: Stack, probe: LatencyProbe, cycle
       clearTimeout(timer);
     }
   };
-  await Promise.all(Array.from({ length: options.inFlight }, worker));
+  try {
+    await Promise.all(Array.from({ length: options.inFlight }, worker));
+  } finally {
+    clearTimeout(windowTimer);
+  }
   await publisher.drain();
 
   const drainDeadline = performance.now() + (options.drainMs ?? 3_000);

@@ -7,7 +7,7 @@ interface Tracked {
   /** `performance.now()` at which the order was meant to be sent (its intended start). */
   readonly startMs: number;
   /** Whether the order belongs to the measured window. */
-  readonly measured: boolean;
+  measured: boolean;
   allocatedMs?: number;
   shippedMs?: number;
   /** First status that ends the wait for allocation without one (backordered, rejected, ...). */
@@ -91,6 +91,16 @@ export class LatencyProbe {
    */
   expect(orderId: string, startMs: number, measured: boolean, onSettled?: () => void): void {
     this.#orders.set(orderId, onSettled === undefined ? { startMs, measured } : { startMs, measured, onSettled });
+  }
+
+  /**
+   * Adds every order still waiting for allocation to the measured ones, so an order sent
+   * before the window that stalls into it is counted, with the latency from its send time.
+   */
+  measureUnsettled(): void {
+    for (const tracked of this.#orders.values()) {
+      if (tracked.allocatedMs === undefined && tracked.unallocated === undefined) tracked.measured = true;
+    }
   }
 
   #settle(tracked: Tracked): void {

@@ -15,7 +15,7 @@ import { decode } from '../../../src/transport/codec.ts';
 import { CommandSchema, MESSAGE_VERSION, describeIssues, type WorkOrder } from '../../../src/transport/messages.ts';
 import type { BenchNetwork } from './orderWorkload.ts';
 
-/** How the simulated node agents answer work in {@link InProcessEngine}. */
+/** How the simulated node agents respond to work in {@link InProcessEngine}. */
 export type AgentMode = 'none' | 'full-lifecycle';
 
 /** Options of {@link InProcessEngine}. */

@@ -41,9 +41,9 @@ function orderIdOf(subject: string): string {
 }
 
 /**
- * Follows orders from the load generator's side: subscribes to their status events on core
- * NATS and records, per order, the time from its intended send time to allocation (the
- * `processing` event: every allocation confirmed by its node) and to its first shipment.
+ * Follows orders from the load generator's side through their status events on core NATS.
+ * Per order, it records the time from the intended send time to allocation, which is the
+ * `processing` event (every allocation confirmed by its node), and to the first shipment.
  * Latencies start at the intended send time, so a stalled generator cannot hide queueing
  * (coordinated omission).
  */
@@ -118,7 +118,7 @@ export class LatencyProbe {
     return this.#orders.size - this.#completed;
   }
 
-  /** Whether the order's wait for allocation has ended. */
+  /** Returns whether the order's wait for allocation has ended. */
   isSettled(orderId: string): boolean {
     const tracked = this.#orders.get(orderId);
     return tracked !== undefined && (tracked.allocatedMs !== undefined || tracked.unallocated !== undefined);

@@ -171,10 +171,10 @@ export async function runActorScenario(name: string, options: ActorScenarioOptio
 }
 
 /**
- * The engine's command path (`InProcessEngine`: command processor, order and node actors,
- * network view, backorder index, real LMDB store) with node agents that never report back: each
- * order is placed, reserved at its nodes and confirmed, so it stays `processing` with its
- * reservations held by the node actors. Memory is sampled as in {@link runActorScenario}.
+ * Runs the engine's command path (`InProcessEngine`: command processor, order and node actors,
+ * network view, backorder index, real LMDB store) with node agents that never report back.
+ * Each order is placed, reserved at its nodes and confirmed, so it stays `processing` and the
+ * node actors keep its reservations. Memory is sampled as in {@link runActorScenario}.
  */
 export async function runEngineScenario(name: string, options: ActorScenarioOptions): Promise<MemoryScenarioResult> {
   const network = await benchNetwork(options.orders, options.count);

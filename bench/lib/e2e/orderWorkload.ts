@@ -74,9 +74,9 @@ export interface BenchNetwork {
 
 /**
  * Generates the demo network (`generateNetwork`, seed 7 by default) sized for `totalOrders`
- * copies of `orders` placed on one day: stock per SKU scales with the number of cycles through
- * the set, and daily capacities with `totalOrders` times `capacityHeadroom` (default 4, because an
- * order may split into up to 3 shipments and every node gets a share of the day).
+ * copies of `orders` placed on one day. Stock per SKU scales with the number of cycles through
+ * the set. Daily capacities scale with `totalOrders` times `capacityHeadroom`, default 4,
+ * because an order may split into up to 3 shipments and every node gets a share of the day.
  */
 export async function benchNetwork(orders: readonly Order[], totalOrders: number, options: { seed?: number; capacityHeadroom?: number } = {}): Promise<BenchNetwork> {
   if (!(totalOrders > 0)) throw new RangeError(`totalOrders must be positive, got ${String(totalOrders)}`);

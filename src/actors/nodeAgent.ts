@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { NodeIdSchema } from '../domain/ids.ts';
 import type { FulfillmentNode, NodeStatus } from '../domain/node.ts';
@@ -6,6 +6,7 @@ import type { Logger } from '../logging.ts';
 import { decode, encode } from '../transport/codec.ts';
 import { MESSAGE_VERSION, WorkOrderSchema, describeIssues, type AgentReport, type WorkOrder } from '../transport/messages.ts';
 import { ensureStreams } from '../transport/streams.ts';
+import { startPullLoop, type PullLoop } from '../transport/pullLoop.ts';
 import { publishWithRetry } from '../transport/publishWithRetry.ts';
 import { WORK_STREAM, subjects } from '../transport/subjects.ts';
 
@@ -38,7 +39,7 @@ export interface ShipmentDetails {
  * server is unreachable, so a report has its effect once.
  */
 export class NodeAgent {
-  private messages: ConsumerMessages | undefined;
+  private pullLoop: PullLoop | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -112,7 +113,7 @@ export class NodeAgent {
   /** Stops heartbeats and receiving work; the durable consumer keeps what arrives meanwhile. */
   async stop(): Promise<void> {
     clearInterval(this.heartbeat);
-    await this.messages?.close();
+    await this.pullLoop?.stop();
   }
 
   private startHeartbeat(intervalMs: number): void {
@@ -149,32 +150,32 @@ export class NodeAgent {
       });
     }
     const consumer = await this.js.consumers.get(WORK_STREAM, name);
-    this.messages = await consumer.consume({
-      max_messages: 500,
-      callback: (message) => {
-        let raw: unknown;
-        try {
-          raw = decode(message.data, message.headers);
-        } catch (error) {
-          this.options.logger.error({ nodeId: this.nodeId, err: error }, 'undecodable work message dropped');
-          message.term();
-          return;
-        }
-        const parsed = WorkOrderSchema.safeParse(raw);
-        if (!parsed.success) {
-          this.options.logger.error({ nodeId: this.nodeId, reason: describeIssues(parsed.error, raw) }, 'invalid work message dropped');
-          message.term();
-          return;
-        }
-        try {
-          if (parsed.data.kind === 'allocate') this.options.onWork(parsed.data, this);
-          else this.options.onCancel?.(parsed.data, this);
-          message.ack();
-        } catch (error) {
-          this.options.logger.error({ nodeId: this.nodeId, allocationId: parsed.data.allocationId, err: error }, 'work handler failed; the work will be redelivered');
-          message.nak(1_000);
-        }
-      },
-    });
+    this.pullLoop = startPullLoop(consumer, (message) => this.handle(message), { batch: 500, logger: this.options.logger });
+  }
+
+  /** Validates one work message and hands it to the application; bad messages are dropped and logged. */
+  private handle(message: JsMsg): void {
+    let raw: unknown;
+    try {
+      raw = decode(message.data, message.headers);
+    } catch (error) {
+      this.options.logger.error({ nodeId: this.nodeId, err: error }, 'undecodable work message dropped');
+      message.term();
+      return;
+    }
+    const parsed = WorkOrderSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.options.logger.error({ nodeId: this.nodeId, reason: describeIssues(parsed.error, raw) }, 'invalid work message dropped');
+      message.term();
+      return;
+    }
+    try {
+      if (parsed.data.kind === 'allocate') this.options.onWork(parsed.data, this);
+      else this.options.onCancel?.(parsed.data, this);
+      message.ack();
+    } catch (error) {
+      this.options.logger.error({ nodeId: this.nodeId, allocationId: parsed.data.allocationId, err: error }, 'work handler failed; the work will be redelivered');
+      message.nak(1_000);
+    }
   }
 }

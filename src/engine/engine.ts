@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, jetstream, type Consumer, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { OrderIdSchema } from '../domain/ids.ts';
@@ -14,6 +14,7 @@ import type { AppliedCommand, EngineStore, OutboxEntry } from '../storage/engine
 import { decode, DecodeError, encode } from '../transport/codec.ts';
 import { CommandSchema, describeIssues } from '../transport/messages.ts';
 import { ensureStreams } from '../transport/streams.ts';
+import { startPullLoop, type PullLoop } from '../transport/pullLoop.ts';
 import { COMMAND_STREAM, subjects } from '../transport/subjects.ts';
 import { CommandProcessor, DEFAULT_DEADLINES, type Deadlines } from './commandProcessor.ts';
 import { BackorderIndex } from './backorderIndex.ts';
@@ -94,8 +95,7 @@ export class Engine {
   private draining: Promise<void> | undefined;
   /** The last batch's flush, publish and acknowledgement; later batches publish after it. */
   private completing: Promise<void> | undefined;
-  private fetching: ConsumerMessages | undefined;
-  private pulling: Promise<void> | undefined;
+  private pullLoop: PullLoop | undefined;
   private querySubscriptions: Subscription[] = [];
   private heartbeats: HeartbeatMonitor | undefined;
   private timerLoop: NodeJS.Timeout | undefined;
@@ -159,8 +159,7 @@ export class Engine {
     clearInterval(this.timerLoop);
     await this.firing;
     for (const subscription of this.querySubscriptions) subscription.unsubscribe();
-    await this.fetching?.close();
-    await this.pulling;
+    await this.pullLoop?.stop();
     await this.draining;
     this.orders.stopAll();
     this.nodes.stopAll();
@@ -224,35 +223,14 @@ export class Engine {
       });
     }
     const consumer = await this.js.consumers.get(COMMAND_STREAM, name);
-    this.pulling = this.pull(consumer);
-  }
-
-  /**
-   * Pulls commands for as long as the engine runs, handing each message to the batch queue as
-   * it arrives. Each pull expires after a second, so a pull left behind by a stopped engine is
-   * short-lived, and pulling pauses while `MAX_QUEUED` messages wait to be applied.
-   */
-  private async pull(consumer: Consumer): Promise<void> {
-    while (!this.stopped) {
-      if (this.queue.length >= MAX_QUEUED) {
-        await sleep(5);
-        continue;
-      }
-      try {
-        const messages = await consumer.fetch({ max_messages: PULL_BATCH, expires: 1_000 });
-        this.fetching = messages;
-        for await (const message of messages) {
-          this.queue.push(message);
-          this.schedule();
-        }
-      } catch (error) {
-        if (this.stopped) return;
-        this.options.logger.warn({ err: error }, 'pulling commands failed; retrying');
-        await sleep(250);
-      } finally {
-        this.fetching = undefined;
-      }
-    }
+    this.pullLoop = startPullLoop(
+      consumer,
+      (message) => {
+        this.queue.push(message);
+        this.schedule();
+      },
+      { batch: PULL_BATCH, paused: () => this.queue.length >= MAX_QUEUED, logger: this.options.logger },
+    );
   }
 
   private schedule(): void {

@@ -150,7 +150,7 @@ export class NodeAgent {
       });
     }
     const consumer = await this.js.consumers.get(WORK_STREAM, name);
-    this.pullLoop = startPullLoop(consumer, (message) => this.handle(message), { batch: 500, logger: this.options.logger });
+    this.pullLoop = await startPullLoop(consumer, (message) => this.handle(message), { batch: 500, logger: this.options.logger });
   }
 
   /** Validates one work message and hands it to the application; bad messages are dropped and logged. */

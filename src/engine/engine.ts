@@ -27,8 +27,6 @@ import { HeartbeatMonitor } from './heartbeatMonitor.ts';
 
 /** Messages asked for per pull request. */
 const PULL_BATCH = 1_000;
-/** Messages waiting in memory above which pulling pauses. */
-const MAX_QUEUED = 5_000;
 /**
  * Deliveries of a command about an unknown order before it is rejected: its place command may
  * come back later, redelivered after the ack wait of a crashed engine.
@@ -217,19 +215,20 @@ export class Engine {
         durable_name: name,
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
-        max_ack_pending: 20_000,
+        max_ack_pending: 5_000,
         // Unacknowledged commands (a crashed batch) come back after this many nanoseconds.
         ack_wait: 10_000_000_000,
       });
     }
     const consumer = await this.js.consumers.get(COMMAND_STREAM, name);
-    this.pullLoop = startPullLoop(
+    // Flow control: the consumer's max_ack_pending bounds the commands held in memory.
+    this.pullLoop = await startPullLoop(
       consumer,
       (message) => {
         this.queue.push(message);
         this.schedule();
       },
-      { batch: PULL_BATCH, paused: () => this.queue.length >= MAX_QUEUED, logger: this.options.logger },
+      { batch: PULL_BATCH, logger: this.options.logger },
     );
   }
 

@@ -20,7 +20,8 @@ interface ViewedNode {
 export class NetworkView {
   private readonly nodes = new Map<string, ViewedNode>();
   private readonly pending = new Map<string, { nodeId: string; lines: AllocatedLine[] }>();
-  private readonly pendingBySku = new Map<string, number>();
+  /** Pending quantities per node, then per SKU; nested maps avoid building a key per lookup. */
+  private readonly pendingBySku = new Map<string, Map<string, number>>();
   /** Pending reservation requests per node: each will use one shipment of capacity. */
   private readonly pendingShipments = new Map<string, number>();
   private readonly dayCache = new Map<string, { minute: number; day: string }>();
@@ -91,8 +92,8 @@ export class NetworkView {
   /** Units available to promise at a node, net of pending reservation requests. */
   available(nodeId: string, sku: string): number {
     const stock = this.nodes.get(nodeId)?.stock.get(sku) ?? 0;
-    if (this.pendingBySku.size === 0) return stock;
-    return stock - (this.pendingBySku.get(`${nodeId}\u0000${sku}`) ?? 0);
+    const pending = this.pendingBySku.get(nodeId);
+    return pending === undefined ? stock : stock - (pending.get(sku) ?? 0);
   }
 
   private nodeStates(now: number): NodeState[] {
@@ -122,9 +123,11 @@ export class NetworkView {
   }
 
   private adjustPending(nodeId: string, sku: string, delta: number): void {
-    const key = `${nodeId}\u0000${sku}`;
-    const next = (this.pendingBySku.get(key) ?? 0) + delta;
-    if (next <= 0) this.pendingBySku.delete(key);
-    else this.pendingBySku.set(key, next);
+    let bySku = this.pendingBySku.get(nodeId);
+    if (bySku === undefined) this.pendingBySku.set(nodeId, (bySku = new Map<string, number>()));
+    const next = (bySku.get(sku) ?? 0) + delta;
+    if (next > 0) bySku.set(sku, next);
+    else bySku.delete(sku);
+    if (bySku.size === 0) this.pendingBySku.delete(nodeId);
   }
 }

@@ -4,6 +4,7 @@ import type { Settings } from '../config/settings.ts';
 import { Engine } from '../engine/engine.ts';
 import { createLogger } from '../logging.ts';
 import { openEngineStore } from '../storage/engineStore.ts';
+import { lockDataDir } from '../storage/dataDirLock.ts';
 import { connectNats } from '../transport/connection.ts';
 import { resolveNats } from '../transport/natsEndpoint.ts';
 import { loadRules } from './loadRules.ts';
@@ -14,7 +15,10 @@ import { loadRules } from './loadRules.ts';
  */
 export async function runEngineService(settings: Settings): Promise<void> {
   const logger = createLogger('engine', settings.SWITCHYARD_LOG_LEVEL);
-  await mkdir(settings.SWITCHYARD_DATA_DIR, { recursive: true });
+  await mkdir(settings.SWITCHYARD_DATA_DIR, { recursive: true }).catch((error: unknown) => {
+    throw new Error(`SWITCHYARD_DATA_DIR="${settings.SWITCHYARD_DATA_DIR}" cannot be used as a folder: ${(error as Error).message}`);
+  });
+  const lock = lockDataDir(settings.SWITCHYARD_DATA_DIR);
   const rules = await loadRules(settings.SWITCHYARD_RULES);
   const endpoint = await resolveNats(settings.NATS_URL, settings.SWITCHYARD_DATA_DIR, logger);
   const nc = await connectNats({ url: endpoint.url, name: 'switchyard-engine', logger });
@@ -32,4 +36,5 @@ export async function runEngineService(settings: Settings): Promise<void> {
   await store.close();
   await nc.drain();
   await endpoint.stop();
+  lock.release();
 }

@@ -3,7 +3,11 @@ import { InvalidArgumentError } from 'commander';
 /** Command line argument parsers that reject bad values with the value and what is expected. */
 
 export function isoDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError(`"${value}" is not a date; expected YYYY-MM-DD`);
+  const parsed = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : undefined;
+  // Date.parse rolls impossible days forward (2010-02-30 becomes 2010-03-02), so the round trip must match.
+  if (parsed === undefined || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) {
+    throw new InvalidArgumentError(`"${value}" is not a date; expected YYYY-MM-DD`);
+  }
   return value;
 }
 

@@ -3,7 +3,7 @@ import type { DemoSummary } from '../demo/summary.ts';
 
 /** Renders the demo summary as a two-column table. */
 export function formatSummary(summary: DemoSummary): string {
-  const table = new Table({ head: ['figure', 'value'], style: { head: [] } });
+  const table = new Table({ head: ['figure', 'value'], style: { head: [], border: [] } });
   const rows: [string, string | number][] = [
     ['orders received', summary.ordersReceived],
     ['accepted', summary.ordersAccepted],

@@ -1,5 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -67,8 +68,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { logger } = options;
 
   const read = () => readUciRecords({ path: options.dataPath ?? BUNDLED_UCI_PATH, ...(options.fromDate === undefined ? {} : { fromDate: options.fromDate }), ...(options.toDate === undefined ? {} : { toDate: options.toDate }) });
+  const dataPath = options.dataPath ?? BUNDLED_UCI_PATH;
+  if (!existsSync(dataPath)) throw new Error(`--data "${dataPath}": file or folder not found; expected a UCI Online Retail CSV file (plain or gzip) or a folder of them`);
+  if (options.fromDate !== undefined && options.toDate !== undefined && options.toDate < options.fromDate) {
+    throw new Error(`--to ${options.toDate} is before --from ${options.fromDate}; expected a date range from the earlier date to the later one`);
+  }
   const records: UciRecord[] = [];
   for await (const record of read()) records.push(record);
+  if (!records.some((record) => record.kind === 'order')) {
+    const range = `${options.fromDate ?? 'the first day'} to ${options.toDate ?? 'the last day'}`;
+    throw new Error(`no orders to replay from ${range} in ${dataPath}; the bundled data covers 2010-12-01 to 2010-12-23`);
+  }
   const demand = await computeDemand(records);
   const network = generateNetwork({ seed: options.seed, demand });
   const nodes = network.nodes.map((node) => FulfillmentNodeSchema.parse(node));

@@ -34,8 +34,7 @@ export async function startPullLoop(consumer: Consumer, onMessage: (message: JsM
 
 async function watch(messages: ConsumerMessages, logger: Logger): Promise<void> {
   for await (const status of messages.status()) {
-    if (status.type === 'heartbeats_missed' || status.type === 'consumer_not_found' || status.type === 'consumer_deleted') {
-      logger.warn({ status: status.type }, 'pull consumer status');
-    }
+    if (status.type === 'consumer_not_found' || status.type === 'consumer_deleted') logger.warn({ status: status.type }, 'pull consumer status');
+    else logger.debug({ status: status.type }, 'pull consumer status');
   }
 }

@@ -2,8 +2,8 @@ import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * Takes the engine's lock on a data folder: a `engine.pid` file created exclusively. A lock
- * left by a process that no longer runs is taken over; a live one raises an error, because two
+ * Takes the engine's lock on a data folder: an `engine.pid` file created exclusively. A lock
+ * left by a process that no longer runs is taken over. A live one raises an error, because two
  * engines on one LMDB store and one consumer overwrite each other's actors.
  */
 export function lockDataDir(dataDir: string): { release: () => void } {

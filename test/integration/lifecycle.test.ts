@@ -137,7 +137,7 @@ describe('order and node lifecycle', () => {
     await harness.place(testOrder('late-bo', [['NEVER', 1]]));
     await harness.untilStatus('late-bo', 'backordered');
     harness.clock += 86_400_000 + 1;
-    await harness.engine.fireDueTimers();
+    await harness.fireUntil(() => harness.order('late-bo')?.status === 'cancelled', 'order late-bo to be cancelled');
     const order = await harness.untilStatus('late-bo', 'cancelled');
     expect(order.cancelReasons).toContain('backorder deadline passed');
   });

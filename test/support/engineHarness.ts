@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Engine, type EngineOptions } from '../../src/engine/engine.ts';
 import { FulfillmentNodeSchema, type FulfillmentNode, type FulfillmentNodeInput } from '../../src/domain/node.ts';
@@ -111,13 +111,25 @@ export class EngineHarness {
     return this.engine.nodes.get(nodeId)?.getSnapshot().context.inventory[sku];
   }
 
-  /** Waits (polling every 20 ms, at most 20 s) until `check` holds. */
+  /** Waits (polling every 20 ms, at most 40 s) until `check` holds. */
   async until(check: () => boolean, what: string): Promise<void> {
-    for (let i = 0; i < 1_000; i++) {
+    for (let i = 0; i < 2_000; i++) {
       if (check()) return;
       await sleep(20);
     }
-    throw new Error(`timed out waiting for ${what}`);
+    const info = await (await jetstreamManager(this.nc)).consumers.info('SY_COMMANDS', 'engine');
+    const consumer = `consumer pending ${info.num_pending}, ack pending ${info.num_ack_pending}, redelivered ${info.num_redelivered}, engine backlog ${this.engine.backlog}`;
+    throw new Error(`timed out waiting for ${what} (${consumer})`);
+  }
+
+  /** Fires due deadlines until `check` holds, for a deadline whose write may still be committing. */
+  async fireUntil(check: () => boolean, what: string): Promise<void> {
+    for (let i = 0; i < 20 && !check(); i++) {
+      await this.engine.whenIdle();
+      await this.engine.fireDueTimers();
+      await sleep(250);
+    }
+    await this.until(check, what);
   }
 
   async untilStatus(orderId: string, status: string): Promise<OrderContext> {

@@ -67,7 +67,7 @@ export interface EngineOptions {
   heartbeatTimeoutMs?: number;
   /** Business deadlines; each defaults to `DEFAULT_DEADLINES`. */
   deadlines?: Partial<Deadlines>;
-  /** What a passed backorder deadline does. Default `cancel`. */
+  /** Action on a passed backorder deadline. Default `cancel`. */
   backorderDeadlineAction?: 'cancel' | 'hold';
   /** How often due deadlines are looked up, in ms. Default 250. */
   timerIntervalMs?: number;

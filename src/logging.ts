@@ -10,7 +10,7 @@ export function createLogger(name: string, level = process.env.SWITCHYARD_LOG_LE
   return pino({ name, level, base: { pid: process.pid } }, pino.destination(2));
 }
 
-/** A logger that drops everything, for tests and benchmarks. */
+/** Creates a logger that drops everything, for tests and benchmarks. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }

@@ -42,7 +42,7 @@ export interface DemoOptions {
   /** Folder for this run's LMDB files, JetStream store and summary; emptied first. */
   dataDir: string;
   rules: RuleSet;
-  /** Longest wait for the orders to settle after the last publish, in seconds. */
+  /** Maximum wait for the orders to settle after the last publish, in seconds. */
   settleTimeoutSeconds: number;
   /** Show a progress bar on stderr. */
   progress: boolean;
@@ -135,7 +135,9 @@ async function replay(nc: NatsConnection, records: UciRecord[], options: DemoOpt
   const startedAt = performance.now();
   let lastRestockDay = 0;
   for (const [index, record] of records.entries()) {
-    const placedAt = record.kind === 'order' ? record.order.placedAt : record.kind === 'cancel' ? record.placedAt : undefined;
+    let placedAt: string | undefined;
+    if (record.kind === 'order') placedAt = record.order.placedAt;
+    else if (record.kind === 'cancel') placedAt = record.placedAt;
     if (placedAt !== undefined) {
       const due = startedAt + (Date.parse(placedAt) - firstAt) / options.speedup;
       const wait = due - performance.now();

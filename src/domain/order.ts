@@ -68,7 +68,7 @@ export type Customer = z.infer<typeof CustomerSchema>;
 export const OrderSchema = z.object({
   schema: z.literal(ORDER_SCHEMA_VERSION).default(ORDER_SCHEMA_VERSION),
   orderId: OrderIdSchema,
-  /** Where the order came from, such as `uci`, `shopify` or `woocommerce`. */
+  /** Source system of the order, such as `uci`, `shopify` or `woocommerce`. */
   source: z.string().max(64).default('api'),
   /** Placement time, ISO 8601 with an offset or `Z`. */
   placedAt: z.iso.datetime({ offset: true, message: 'expected an ISO 8601 timestamp with an offset, such as 2011-01-04T10:00:00Z' }),

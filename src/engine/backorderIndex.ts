@@ -2,8 +2,8 @@ import type { Database } from 'lmdb';
 import type { OrderContext } from '../machines/orderState.ts';
 
 /**
- * Which orders wait for which SKUs, so that an inventory event wakes exactly the orders it can
- * help instead of a polling loop. Kept in memory and mirrored to LMDB row by row.
+ * Index of the orders waiting for each SKU, so that an inventory event wakes exactly the orders
+ * it can help, without a polling loop. It is kept in memory and mirrored to LMDB row by row.
  */
 export class BackorderIndex {
   private readonly bySku = new Map<string, Set<string>>();

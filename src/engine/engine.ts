@@ -140,7 +140,7 @@ export class Engine {
     return engine;
   }
 
-  /** Adds nodes with opening stock unless the store already holds a network; returns how many were added. */
+  /** Adds nodes with opening stock unless the store already contains a network, and returns how many were added. */
   async seedNetwork(nodes: readonly FulfillmentNode[], inventory: Readonly<Record<string, Record<string, number>>>): Promise<number> {
     if (this.nodes.get(nodes[0]?.nodeId ?? '') !== undefined || [...this.nodes.entries()].length > 0) return 0;
     for (const node of nodes) this.nodes.add(node, inventory[node.nodeId] ?? {});
@@ -242,9 +242,9 @@ export class Engine {
   }
 
   /**
-   * Applies queued commands batch after batch. A batch is applied and written at once; once
-   * its writes are committed, its flush, publish and acknowledgement run while the next batch
-   * is applied, in order, and at most `MAX_BATCHES_IN_FLIGHT` at a time.
+   * Applies queued commands batch after batch. A batch is applied and written at once. Once its
+   * writes are committed, its flush, publish and acknowledgement run while the next batch is
+   * applied. Batches complete in order, at most `MAX_BATCHES_IN_FLIGHT` at a time.
    */
   private async drain(): Promise<void> {
     const maxBatch = this.options.maxBatch ?? 1_000;
@@ -302,7 +302,7 @@ export class Engine {
     }
   }
 
-  /** Applies one message and returns what it must publish; never throws for bad input. */
+  /** Applies one message and returns what it must publish. Bad input becomes an error event, not an exception. */
   private applyMessage(message: JsMsg, keys: string[], deferred: Set<JsMsg>): OutboxEntry[] {
     let raw: unknown;
     try {
@@ -362,7 +362,7 @@ export class Engine {
   }
 }
 
-/** The order id of a place command that failed validation, when it has a usable one. */
+/** Returns the order id of a place command that failed validation, when it has a usable one. */
 function placedOrderId(raw: unknown): string | undefined {
   if (raw === null || typeof raw !== 'object') return undefined;
   const { type, order } = raw as { type?: unknown; order?: { orderId?: unknown } };

@@ -17,8 +17,8 @@ export interface HeartbeatMonitorOptions {
 
 /**
  * Watches node agents' heartbeats. A node whose agent falls silent for `timeoutMs` is taken
- * offline through a `node.status` command, so its open work is rerouted; when heartbeats come
- * back it is taken online again. Nodes that never sent a heartbeat are not watched.
+ * offline through a `node.status` command, so its open work is rerouted. When heartbeats come
+ * back, it is taken online again. Nodes that never sent a heartbeat are not watched.
  */
 export class HeartbeatMonitor {
   private readonly lastSeen = new Map<string, number>();

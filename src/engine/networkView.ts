@@ -13,8 +13,8 @@ interface ViewedNode {
 
 /**
  * The engine's in-process view of every node's availability and capacity, which sourcing
- * reads without a network round trip. Node actors feed it; reservations that an order has
- * requested but its node has not yet confirmed are held back as pending, so two orders
+ * reads without a network round trip. Node actors feed it. Reservations that an order has
+ * requested but its node has not yet confirmed are held back as pending, so that two orders
  * decided in a row do not both count on the same last unit.
  */
 export class NetworkView {

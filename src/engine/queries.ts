@@ -5,7 +5,7 @@ import { encode } from '../transport/codec.ts';
 import type { Engine } from './engine.ts';
 
 /**
- * Answers request/reply queries: `sy.q.order.<orderId>` returns the order's status, lines,
+ * Replies to request/reply queries: `sy.q.order.<orderId>` returns the order's status, lines,
  * allocations and timeline; `sy.q.node.<nodeId>` returns its status, capacity and load.
  */
 export function answerQueries(nc: NatsConnection, engine: Engine, logger: Logger): Subscription[] {

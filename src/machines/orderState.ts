@@ -14,7 +14,7 @@ export interface LineState {
   delivered: number;
   /** Reason the line was rejected as invalid input; such a line is never sourced. */
   invalid?: string;
-  /** Why the line is backordered, from the last sourcing decision. */
+  /** Reason the line is backordered, from the last sourcing decision. */
   backorderReason?: string;
 }
 
@@ -63,7 +63,7 @@ export interface OrderContext {
 
 const OPEN: ReadonlySet<AllocationStatus> = new Set(['requested', 'accepted', 'picked', 'packed']);
 
-/** Whether an allocation still holds stock at its node that has not shipped. */
+/** Reports whether an allocation still reserves stock at its node that has not shipped. */
 export function isOpen(allocation: Allocation): boolean {
   return OPEN.has(allocation.status);
 }

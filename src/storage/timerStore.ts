@@ -41,7 +41,7 @@ export class TimerStore {
     if (this.byId.get(timer.id) === timer.dueAt) void this.byId.remove(timer.id);
   }
 
-  /** Whether a deadline `id` is scheduled. */
+  /** Reports whether a deadline `id` is scheduled. */
   has(id: string): boolean {
     return this.byId.get(id) !== undefined;
   }

@@ -14,8 +14,8 @@ export function makeOrder(orderId: string, lines: [string, number][], extra: Par
 }
 
 /**
- * A sourcer over a fixed stock table, in node order: fills each line from the first nodes
- * with stock and skips excluded nodes. Enough to drive the order machine in unit tests.
+ * Builds a sourcer over a fixed stock table that fills each line from the first nodes with
+ * stock, in node order, and skips excluded nodes. It is enough to drive the order machine in unit tests.
  */
 export function tableSourcer(stock: Record<string, Record<string, number>>): Sourcer & { calls: NeededLine[][] } {
   const calls: NeededLine[][] = [];
@@ -39,7 +39,9 @@ export function tableSourcer(stock: Record<string, Record<string, number>>): Sou
       }
       if (needed > 0) backorders.push({ lineId: line.lineId, sku: line.sku, quantity: needed, reason: 'not in stock' });
     }
-    const outcome = backorders.length === 0 ? 'allocated' : shipments.size === 0 ? 'backordered' : 'partial';
+    let outcome: PlanResult['outcome'] = 'partial';
+    if (backorders.length === 0) outcome = 'allocated';
+    else if (shipments.size === 0) outcome = 'backordered';
     return { ruleId: 'test', outcome, shipments: [...shipments.values()], backorders };
   };
   return Object.assign(source, { calls });

@@ -7,7 +7,7 @@ import { makeOrder, tableSourcer } from '../machines/fixtures.ts';
 const AT = '2010-12-01T09:00:00Z';
 const machine = createOrderMachine({ source: tableSourcer({ N1: { A: 1 }, N2: { B: 1 }, N3: { A: 1 } }), deadlines: { backorder: 'cancel' } });
 
-/** Every event that fits an order in this state, with real allocation ids. */
+/** Lists every event that fits an order in this state, with real allocation ids. */
 function eventsFor(context: OrderContext): OrderEvent[] {
   const events: OrderEvent[] = [
     { type: 'order.placed', order: makeOrder('o1', [['A', 1], ['B', 2]]), at: AT },

@@ -15,7 +15,7 @@ import { startNatsServer, type NatsServerHandle } from '../../src/transport/nats
 import { subjects } from '../../src/transport/subjects.ts';
 import { tempDir } from './tempDir.ts';
 
-/** A node in London unless overridden; tests give stock separately. */
+/** Builds a node in London unless overridden. Tests give its stock separately. */
 export function testNode(nodeId: string, extra: Partial<FulfillmentNodeInput> = {}): FulfillmentNode {
   return FulfillmentNodeSchema.parse({
     nodeId,
@@ -33,7 +33,7 @@ export function testNode(nodeId: string, extra: Partial<FulfillmentNodeInput> = 
   });
 }
 
-/** An order to London placed on 2010-12-01 with lines of SKU and quantity. */
+/** Builds an order to London placed on 2010-12-01 with lines of SKU and quantity. */
 export function testOrder(orderId: string, lines: [string, number][]): OrderInput {
   return {
     orderId,

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { join } from 'node:path';
-import { FulfillmentNodeSchema } from '../../src/domain/node.ts';
 import type { OrderContext } from '../../src/machines/orderState.ts';
 import { silentLogger } from '../../src/logging.ts';
 import { registerNodes } from '../../src/publish/registerNodes.ts';
@@ -14,24 +13,13 @@ import { startNatsServer, type NatsServerHandle } from '../../src/transport/nats
 import { ensureStreams } from '../../src/transport/streams.ts';
 import { COMMAND_STREAM, subjects } from '../../src/transport/subjects.ts';
 import { tempDir } from '../support/tempDir.ts';
+import { leedsNode } from './support/leedsNode.ts';
 import { waitUntilAcked } from './support/consumerProgress.ts';
 import { spawnEngine, type EngineProcess, type ProcessExit } from './support/engineProcess.ts';
 import { readEventStream, type EventStreamContents } from './support/eventStream.ts';
 import { MessageAudit } from './support/messageAudit.ts';
 
-const NODE = FulfillmentNodeSchema.parse({
-  nodeId: 'idem-dc',
-  name: 'Idempotency DC',
-  type: 'DC',
-  city: 'Leeds',
-  country: 'GB',
-  lat: 53.8,
-  lon: -1.55,
-  timeZone: 'Europe/London',
-  dailyCapacity: 1_000,
-  cutoffLocal: '23:59',
-  handlingCostMinor: 100,
-});
+const NODE = leedsNode('idem-dc', 'Idempotency DC');
 const STOCKED_SKU = 'IDEM-A';
 const OPENING_STOCK = 10;
 const RECEIPT = 5;

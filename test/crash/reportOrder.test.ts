@@ -4,7 +4,6 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NodeAgent } from '../../src/actors/nodeAgent.ts';
-import { FulfillmentNodeSchema } from '../../src/domain/node.ts';
 import type { OrderContext } from '../../src/machines/orderState.ts';
 import { silentLogger } from '../../src/logging.ts';
 import { registerNodes } from '../../src/publish/registerNodes.ts';
@@ -16,22 +15,11 @@ import { startNatsServer, type NatsServerHandle } from '../../src/transport/nats
 import { ensureStreams } from '../../src/transport/streams.ts';
 import { COMMAND_STREAM, subjects } from '../../src/transport/subjects.ts';
 import { tempDir } from '../support/tempDir.ts';
+import { leedsNode } from './support/leedsNode.ts';
 import { waitUntilAcked } from './support/consumerProgress.ts';
 import { spawnEngine, type EngineProcess } from './support/engineProcess.ts';
 
-const NODE = FulfillmentNodeSchema.parse({
-  nodeId: 'late-dc',
-  name: 'Late report DC',
-  type: 'DC',
-  city: 'Leeds',
-  country: 'GB',
-  lat: 53.8,
-  lon: -1.55,
-  timeZone: 'Europe/London',
-  dailyCapacity: 1_000,
-  cutoffLocal: '23:59',
-  handlingCostMinor: 100,
-});
+const NODE = leedsNode('late-dc', 'Late report DC');
 const SKU = 'LATE-A';
 const OPENING_STOCK = 10;
 const ORDERED = 2;
